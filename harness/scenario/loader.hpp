@@ -1,0 +1,37 @@
+#pragma once
+// Reads and checks scenario files: every problem in every file is reported, each with file,
+// JSON pointer and message, before anything runs.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+
+namespace smtpspec {
+
+class Registry;
+
+struct LoadIssue {
+    std::string file;
+    std::string pointer;   // "" for the whole document, else "/scenarios/3/steps/1/send"
+    std::string message;
+    std::string text() const;   // "scenarios/x.json: /scenarios/3/steps/1: unknown field 'sned'"
+};
+
+struct LoadResult {
+    std::vector<Scenario> scenarios;   // in file order, files in path order
+    std::vector<LoadIssue> issues;
+    bool ok() const { return issues.empty(); }
+};
+
+inline constexpr std::size_t max_scenario_file_size = 4 * 1024 * 1024;
+
+// One file's text. Duplicate ids inside the file are reported; across files, by load_scenarios.
+LoadResult parse_scenario_file(std::string_view json_text, const std::string& file, const Registry&);
+
+// Files and directories (searched recursively for *.json, skipping *.schema.json), in sorted
+// order. Duplicate ids across files are issues too.
+LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths, const Registry&);
+
+}  // namespace smtpspec
