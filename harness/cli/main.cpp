@@ -1,1 +1,54 @@
-int main() { return 0; }
+// smtpspec: an SMTP protocol conformance test harness.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+
+namespace {
+
+constexpr const char* exit_code_help =
+    "Exit codes:\n"
+    "  0  no scenario failed\n"
+    "  1  at least one scenario failed\n"
+    "  2  usage error or bad scenario file (nothing ran)\n"
+    "  3  the target could not be reached or started\n"
+    "  4  smtpspec itself failed (harness error)\n";
+
+int run(int argc, char** argv) {
+    using namespace smtpspec;
+    CLI::App app{"smtpspec " SMTPSPEC_VERSION " - SMTP protocol conformance test harness", "smtpspec"};
+    app.set_version_flag("--version", "smtpspec " SMTPSPEC_VERSION);
+    app.footer(exit_code_help);
+    app.require_subcommand(1);
+
+    cli::ExplainOptions explain;
+    cli::setup_explain(app, explain);
+    cli::ListOptions list;
+    cli::setup_list(app, list);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // Help and version are "errors" with exit code 0 in CLI11's model.
+        const int code = app.exit(e, std::cout, std::cerr);
+        return code == 0 ? exit_code::ok : exit_code::usage;
+    }
+
+    if (app.got_subcommand("explain")) return cli::run_explain(explain, std::cout, std::cerr);
+    if (app.got_subcommand("list")) return cli::run_list(list, std::cout, std::cerr);
+    return exit_code::usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "smtpspec: internal error: " << e.what() << '\n';
+        return smtpspec::exit_code::harness_error;
+    }
+}

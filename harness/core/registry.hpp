@@ -30,6 +30,8 @@ struct LegalReply {
     int code = 0;
     char kind = 'S';          // RFC 821 §4.3 letters: S success, I intermediate, F failure, E error
     std::string note;         // e.g. "only for an old server without EHLO support"
+    std::string source;       // where this code comes from when not from the rule's source
+                              // (RCPT 556: "RFC 7504 §4, §5.1"); empty otherwise
 };
 
 struct CommandRule {
@@ -37,6 +39,8 @@ struct CommandRule {
     std::string source;       // e.g. "RFC 5321 §4.3.2"
     std::string note;
     bool any_command_codes = true;  // whether the codes every command may get apply (not to the greeting)
+
+    const LegalReply* reply(int code) const;   // in the rule's own list, or null
 };
 
 struct CommandInfo {
@@ -46,19 +50,24 @@ struct CommandInfo {
     std::optional<std::string> extension;   // EHLO keyword that announces it, e.g. "AUTH"
     bool deprecated = false;
     std::string deprecation;  // why, with the RFC section
+    std::string note;         // what holds in every profile, e.g. where a seed disagrees
     std::map<Profile, CommandRule> rules;   // every profile has a rule
+
+    const CommandRule* rule(Profile profile) const;   // null only in a registry not from parse()
 };
 
 // Codes that any command may get, per profile (RFC 5321 §4.3.2: 421, 500, 501).
 struct AnyCommandCode {
     int code = 0;
     std::string source;
-    bool applies_to_pseudo = false;   // 421 also answers the greeting and the end of data
+    bool applies_to_pseudo = false;   // 421 also answers the greeting and the end of data,
+                                      // whose rules opt out of the other any-command codes
 };
 
 // Codes that any command may get in some state of the session: 530 while AUTH or STARTTLS
 // is required (RFC 4954 §6, RFC 3207 §4); 503 after a 554 greeting (RFC 5321 §3.1); 521
-// after a 521 greeting (RFC 7504 §3).
+// after a 521 greeting (RFC 7504 §3). Like the any-command codes they answer commands only,
+// never a rule that opts out of those (the greeting, the end of data).
 struct ConditionalCode {
     int code = 0;
     std::string when_advertised;          // EHLO keyword that must have been advertised, or ""
@@ -66,6 +75,7 @@ struct ConditionalCode {
     std::set<std::string> except;         // commands it does not apply to
     std::set<Profile> profiles;           // profiles it applies in
     std::string source;
+    std::string note;
 };
 
 // What the session has seen so far that changes which codes are legal.
@@ -73,6 +83,17 @@ struct LegalityContext {
     std::set<std::string> advertised;     // EHLO keywords, upper case
     std::optional<int> greeting_code;
 };
+
+// Whether an any-command code answers a rule: every command's, and the greeting's and end
+// of data's only when it applies to pseudo-commands.
+bool applies(const AnyCommandCode& any, const CommandRule& rule);
+
+// Whether `conditional` can answer `command` in `profile` in some state of the session,
+// whatever the session has seen so far.
+bool may_apply(const ConditionalCode& conditional, const CommandInfo& command, Profile profile);
+// Whether it is in force for `command` now that the session has seen `context`.
+bool applies(const ConditionalCode& conditional, const CommandInfo& command, Profile profile,
+             const LegalityContext& context);
 
 struct RegistryError : std::runtime_error {
     using std::runtime_error::runtime_error;  // message names the origin and the JSON pointer
@@ -87,6 +108,9 @@ public:
     static const Registry& builtin();
 
     const CommandInfo* command(std::string_view name) const;   // case-insensitive
+    // The entry that judges replies to `name`: its own, else "<unknown>" (null if the
+    // registry has no "<unknown>" entry either).
+    const CommandInfo* judging(std::string_view name) const;
     const CodeInfo* code(int code) const;
     const std::map<std::string, CommandInfo>& commands() const { return commands_; }
     const std::map<int, CodeInfo>& codes() const { return codes_; }

@@ -33,12 +33,14 @@ struct Finding {
     FindingKind kind;
     std::size_t line = 0;   // 0-based index of the reply line it was found on
     std::string detail;     // human-readable specifics, e.g. "line is 733 octets"
+    friend bool operator==(const Finding&, const Finding&) = default;
 };
 
 // How much a finding weighs: MUST-level findings are violations, SHOULD-level are warnings.
 enum class RequirementLevel { must, should, may };
 
 std::string_view to_string(FindingKind);
+std::string_view describe(FindingKind);        // a sentence for reports
 RequirementLevel level_of(FindingKind);
 std::string_view rfc_section_of(FindingKind);  // e.g. "RFC 5321 §2.3.8"
 
@@ -50,6 +52,7 @@ struct Reply {
     std::vector<Finding> findings;
 
     bool has(FindingKind k) const;
+    friend bool operator==(const Reply&, const Reply&) = default;
 };
 
 // Why a reply could not be read at all.
@@ -65,6 +68,8 @@ enum class ParseError {
 };
 
 std::string_view to_string(ParseError);
-std::string_view describe(ParseError);  // a sentence for reports
+std::string_view describe(ParseError);        // a sentence for reports
+RequirementLevel level_of(ParseError);        // every error breaks a MUST of the reply grammar
+std::string_view rfc_section_of(ParseError);  // the rule the unreadable reply breaks
 
 }  // namespace smtpspec

@@ -1,1 +1,451 @@
-// placeholder until written
+#include "scenario/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "core/registry.hpp"
+
+namespace smtpspec {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path fixtures = fs::path(SMTPSPEC_TEST_DATA) / "scenarios";
+const fs::path shipped = fs::path(SMTPSPEC_SOURCE_DIR) / "scenarios";
+
+LoadResult load(const fs::path& path) { return load_scenarios({path}, Registry::builtin()); }
+
+std::string all_issues(const LoadResult& result) {
+    std::string out;
+    for (const LoadIssue& issue : result.issues) out += issue.text() + "\n";
+    return out;
+}
+
+std::vector<std::string> pattern_texts(const std::vector<CodePattern>& patterns) {
+    std::vector<std::string> out;
+    for (const CodePattern& p : patterns) out.push_back(p.text());
+    return out;
+}
+
+using Texts = std::vector<std::string>;
+
+// ---------------------------------------------------------------------------------------------
+// A good file, every form of step
+
+class GoodFile : public testing::Test {
+protected:
+    void SetUp() override {
+        result = load(fixtures / "good" / "basic.json");
+        ASSERT_TRUE(result.ok()) << all_issues(result);
+        ASSERT_EQ(result.scenarios.size(), 2u);
+    }
+    const Scenario& first() const { return result.scenarios[0]; }
+    const Scenario& second() const { return result.scenarios[1]; }
+    LoadResult result;
+};
+
+TEST_F(GoodFile, ReadsTheScenarioFields) {
+    const Scenario& s = first();
+    EXPECT_EQ(s.id, "rfc5321/4.1.1.3/2");
+    EXPECT_EQ(s.title, "RCPT before MAIL is a bad sequence");
+    EXPECT_EQ(s.requirement, "A server answers RCPT without a preceding MAIL with 503.");
+    ASSERT_EQ(s.rfc.size(), 1u);
+    EXPECT_EQ(s.rfc[0].text(), "RFC 5321 §3.3");
+    EXPECT_EQ(s.level(), RequirementLevel::must);
+    EXPECT_EQ(s.tags, Texts{"sequence"});
+    EXPECT_EQ(s.requires_extensions, Texts{"PIPELINING"});
+    EXPECT_EQ(s.profiles, (std::vector<Profile>{Profile::rfc5321, Profile::rfc2821}));
+    EXPECT_TRUE(s.applies_to(Profile::rfc2821));
+    EXPECT_FALSE(s.applies_to(Profile::rfc821));
+    EXPECT_EQ(s.timeout_ms, 5000);
+    EXPECT_TRUE(s.file.ends_with("good/basic.json")) << s.file;
+    EXPECT_EQ(s.pointer, "/scenarios/0");
+    EXPECT_EQ(s.steps.size(), 9u);
+}
+
+TEST_F(GoodFile, LeavesOptionalScenarioFieldsEmpty) {
+    const Scenario& s = second();
+    EXPECT_TRUE(s.tags.empty());
+    EXPECT_TRUE(s.requires_extensions.empty());
+    EXPECT_TRUE(s.profiles.empty());
+    for (Profile p : all_profiles) EXPECT_TRUE(s.applies_to(p));
+    EXPECT_FALSE(s.timeout_ms.has_value());
+    EXPECT_EQ(s.level(), RequirementLevel::may);
+    ASSERT_EQ(s.rfc.size(), 2u);
+    EXPECT_EQ(s.rfc[0].text(), "RFC 5321 App. F.6");
+    EXPECT_EQ(s.rfc[1].level, RequirementLevel::should);
+}
+
+// One row per step: what the loader must make of it.
+struct StepCase {
+    std::size_t scenario;
+    std::size_t step;
+    StepAction action;
+    const char* payload;
+    Texts commands;     // one per awaited reply
+    Texts pass;         // of the last reply
+    Texts non_strict;   // of the last reply
+};
+
+class GoodStep : public GoodFile, public testing::WithParamInterface<StepCase> {};
+
+TEST_P(GoodStep, MapsToActionPayloadAndReplies) {
+    const StepCase& c = GetParam();
+    const Step& step = result.scenarios.at(c.scenario).steps.at(c.step);
+    EXPECT_EQ(step.action, c.action) << to_string(step.action);
+    EXPECT_EQ(step.payload, c.payload);
+    EXPECT_EQ(step.pointer, "/scenarios/" + std::to_string(c.scenario) + "/steps/" + std::to_string(c.step));
+    Texts commands;
+    for (const ReplyExpectation& r : step.replies) commands.push_back(r.command);
+    EXPECT_EQ(commands, c.commands);
+    if (!step.replies.empty()) {
+        EXPECT_EQ(pattern_texts(step.replies.back().pass), c.pass);
+        EXPECT_EQ(pattern_texts(step.replies.back().non_strict), c.non_strict);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Steps, GoodStep,
+    testing::Values(
+        StepCase{0, 0, StepAction::greeting, "", {"<greeting>"}, {}, {}},
+        StepCase{0, 1, StepAction::send, "EHLO {helo}", {"EHLO"}, {}, {}},
+        StepCase{0, 2, StepAction::send, "RCPT TO:<{rcpt}>", {"RCPT"}, {"503"}, {}},
+        StepCase{0, 3, StepAction::raw, "NOOP\n", {"NOOP"}, {"250"}, {"500"}},
+        StepCase{0, 4, StepAction::raw, "MAIL FROM:<{from}>\r\nRCPT TO:<{rcpt}>\r\n", {"MAIL", "RCPT"}, {"2xx"}, {}},
+        StepCase{0, 5, StepAction::send, "DATA", {"DATA"}, {"354"}, {}},
+        StepCase{0, 6, StepAction::data, "Subject: t\r\n\r\n.leading dot\r\nbody", {"<data-end>"}, {}, {}},
+        StepCase{0, 7, StepAction::send, "QUIT", {"QUIT"}, {"221"}, {}},
+        StepCase{0, 8, StepAction::none, "", {""}, {"close"}, {}},
+        StepCase{1, 0, StepAction::raw, "EHLO early\r\n", {}, {}, {}},   // "none": nothing read
+        StepCase{1, 1, StepAction::greeting, "", {"<greeting>"}, {}, {}},
+        StepCase{1, 2, StepAction::send, "send FROM:<{from}>", {"SEND"}, {}, {}},   // verbs are case-insensitive
+        StepCase{1, 3, StepAction::send, "XYZZY", {"<unknown>"}, {}, {}},
+        StepCase{1, 4, StepAction::raw, "RSET\r\nNOOP\r\n", {"RSET", "NOOP"}, {"close", "timeout"}, {}},
+        StepCase{1, 5, StepAction::send, "NOOP", {"NOOP"}, {"5xx", "55x"}, {}}));
+
+TEST_F(GoodFile, KeepsStepTimingAndTheNarrowerRule) {
+    const Step& rcpt = first().steps[2];
+    ASSERT_TRUE(rcpt.replies[0].rfc.has_value());
+    EXPECT_EQ(rcpt.replies[0].rfc->text(), "RFC 5321 §3.3");
+    EXPECT_EQ(rcpt.replies[0].why, "RCPT outside a transaction");
+    EXPECT_EQ(first().steps[3].timeout_ms, 2000);
+    EXPECT_FALSE(first().steps[2].timeout_ms.has_value());
+    EXPECT_EQ(second().steps[0].delay_ms, 0);
+    EXPECT_FALSE(second().steps[1].delay_ms.has_value());
+    EXPECT_FALSE(first().steps[4].replies[0].narrowed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad files: each has one problem, reported with its place and reason
+
+struct BadCase {
+    const char* file;
+    const char* pointer;
+    const char* message;   // a substring
+};
+
+class BadFile : public testing::TestWithParam<BadCase> {};
+
+TEST_P(BadFile, ReportsItsOneIssuePrecisely) {
+    const BadCase& c = GetParam();
+    const LoadResult result = load(fixtures / "bad" / c.file);
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    const LoadIssue& issue = result.issues[0];
+    EXPECT_TRUE(issue.file.ends_with(std::string("bad/") + c.file)) << issue.file;
+    EXPECT_EQ(issue.pointer, c.pointer) << issue.text();
+    EXPECT_NE(issue.message.find(c.message), std::string::npos) << issue.text();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, BadFile,
+    testing::Values(
+        BadCase{"invalid-json.json", "", "invalid JSON at line 5, column"},
+        BadCase{"not-an-object.json", "", "expected an object, found an array"},
+        BadCase{"wrong-type.json", "/scenarios/0/title", "expected a string, found an integer"},
+        BadCase{"unknown-field.json", "/scenarios/0/steps/1", "unknown field 'expct' (did you mean 'expect'?)"},
+        BadCase{"missing-field.json", "/scenarios/0", "missing required field 'requirement'"},
+        BadCase{"unknown-command.json", "/scenarios/0/steps/1/command", "unknown command 'NOPE' (did you mean 'NOOP'?)"},
+        BadCase{"bad-code-pattern.json", "/scenarios/0/steps/1/expect/pass/0", "bad code pattern '2x5'"},
+        BadCase{"undefined-variable.json", "/scenarios/0/steps/1/send", "undefined variable 'rcpt2' (at offset 9)"},
+        BadCase{"bad-id.json", "/scenarios/0/id", "'rfc5321-4.1.1.3-2': an id is \"<doc>/<section>/<n>\""},
+        BadCase{"bad-level.json", "/scenarios/0/rfc/0/level", "'MUST NOT': level is MUST, SHOULD or MAY"},
+        BadCase{"bad-rfc-section.json", "/scenarios/0/rfc/0/section", "(no '§')"},
+        BadCase{"bad-profile.json", "/scenarios/0/profiles/1", "'rfc1869': a profile is rfc821, rfc2821 or rfc5321"},
+        BadCase{"bad-requires.json", "/scenarios/0/requires/0", "'pipelining': an EHLO keyword in upper case"},
+        BadCase{"duplicate-id.json", "/scenarios/1/id", "duplicate id 'bad/1/1' (first used at /scenarios/0/id)"},
+        BadCase{"duplicate-key.json", "/scenarios/0/steps/1", "duplicate field 'send'"},
+        BadCase{"empty-steps.json", "/scenarios/0/steps", "no steps"},
+        BadCase{"empty-scenarios.json", "/scenarios", "no scenarios"},
+        BadCase{"empty-title.json", "/scenarios/0/title", "must not be empty"},
+        BadCase{"send-with-crlf.json", "/scenarios/0/steps/1/send", "must not contain CR or LF"},
+        BadCase{"two-actions.json", "/scenarios/0/steps/1", "a step has one action, found 'send' and 'raw'"},
+        BadCase{"silent-step.json", "/scenarios/0/steps/0", "must have \"expect\": \"greeting\" or \"close\""},
+        BadCase{"greeting-after-send.json", "/scenarios/0/steps/1/expect", "\"greeting\" is for a step that sends nothing"},
+        BadCase{"replies-without-raw.json", "/scenarios/0/steps/1/replies", "'replies' is for a 'raw' write"},
+        BadCase{"pass-and-non-strict.json", "/scenarios/0/steps/1/expect/non_strict", "'250' is in both 'pass' and 'non_strict'"},
+        BadCase{"bad-timeout.json", "/scenarios/0/steps/1/timeout_ms", "0 is out of range 1..600000"}),
+    [](const testing::TestParamInfo<BadCase>& param_info) {
+        std::string name = param_info.param.file;
+        name = name.substr(0, name.find('.'));
+        std::replace(name.begin(), name.end(), '-', '_');
+        return name;
+    });
+
+TEST(BadFiles, EveryFixtureIsInTheTable) {
+    // A fixture nobody checks would rot; schema_check.py reads the same folder.
+    std::size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(fixtures / "bad")) count += entry.path().extension() == ".json";
+    EXPECT_EQ(count, 25u + 1u);   // the table above, plus several-errors.json
+}
+
+TEST(SeveralErrors, AreAllReportedAtOnce) {
+    const LoadResult result = load(fixtures / "bad" / "several-errors.json");
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"/scenarios/0/id", "'Bad id': an id is"},
+        {"/scenarios/0/steps/1", "unknown field 'sned' (did you mean 'send'?)"},
+        {"/scenarios/0/steps/1", "a step without 'send', 'raw' or 'data'"},
+        {"/scenarios/1/rfc", "at least one RFC reference"},
+        {"/scenarios/1/profiles/0", "'rfc9999': a profile is"},
+        {"/scenarios/2/steps/1/command", "unknown command 'VRFYY' (did you mean 'VRFY'?)"},
+        {"/scenarios/2/steps/1/send", "undefined variable 'who'"},
+        {"/scenarios/2/steps/1/expect/pass/0", "bad code pattern '2500'"},
+    };
+    EXPECT_EQ(result.issues.size(), expected.size()) << all_issues(result);
+    for (const auto& [pointer, message] : expected) {
+        const bool found = std::any_of(result.issues.begin(), result.issues.end(), [&](const LoadIssue& issue) {
+            return issue.pointer == pointer && issue.message.find(message) != std::string::npos;
+        });
+        EXPECT_TRUE(found) << pointer << ": " << message << "\n" << all_issues(result);
+    }
+    EXPECT_TRUE(result.scenarios.empty());
+}
+
+// Problems in one step, checked on text built around it (the fixtures cover whole files).
+struct StepProblem {
+    const char* name;
+    const char* step;
+    const char* pointer;   // below /scenarios/0/steps/1
+    const char* message;
+};
+
+class BadStep : public testing::TestWithParam<StepProblem> {};
+
+TEST_P(BadStep, IsReportedPrecisely) {
+    const std::string text = std::string(R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t",
+        "requirement": "r", "rfc": [{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}],
+        "steps": [{"expect": "greeting"}, )") + GetParam().step + "]}]}";
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, std::string("/scenarios/0/steps/1") + GetParam().pointer);
+    EXPECT_NE(result.issues[0].message.find(GetParam().message), std::string::npos) << result.issues[0].text();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Steps, BadStep,
+    testing::Values(
+        StepProblem{"huge_delay", R"({"send": "NOOP", "delay_ms": 18446744073709551615})", "/delay_ms",
+                    "18446744073709551615 is out of range 0..600000"},
+        StepProblem{"negative_delay", R"({"send": "NOOP", "delay_ms": -1})", "/delay_ms", "-1 is out of range"},
+        StepProblem{"fractional_timeout", R"({"send": "NOOP", "timeout_ms": 1.5})", "/timeout_ms",
+                    "expected an integer, found a fractional number"},
+        StepProblem{"expect_number", R"({"send": "NOOP", "expect": 250})", "/expect",
+                    "expected an object or one of \"greeting\", \"close\", \"none\", found an integer"},
+        StepProblem{"expect_word_typo", R"({"send": "NOOP", "expect": "nothing"})", "/expect",
+                    "'nothing': expect is an object or one of"},
+        StepProblem{"expect_field_typo", R"({"send": "NOOP", "expect": {"pas": ["250"]}})", "/expect",
+                    "unknown field 'pas' (did you mean 'pass'?)"},
+        StepProblem{"empty_pass", R"({"send": "NOOP", "expect": {"pass": []}})", "/expect/pass", "must not be empty"},
+        StepProblem{"pattern_twice", R"({"send": "NOOP", "expect": {"pass": ["250", "250"]}})", "/expect/pass/1",
+                    "listed twice"},
+        StepProblem{"empty_send", R"({"send": ""})", "/send", "must not be empty"},
+        StepProblem{"none_with_command", R"({"send": "NOOP", "command": "NOOP", "expect": "none"})", "/command",
+                    "has no effect"},
+        StepProblem{"close_with_command", R"({"expect": "close", "command": "QUIT"})", "", "'command' needs"},
+        StepProblem{"replies_and_expect", R"({"raw": "NOOP\r\n", "replies": [{}], "expect": "none"})", "",
+                    "either 'expect' or 'replies'"},
+        StepProblem{"reply_without_line", R"({"raw": "NOOP\r\n", "replies": [{}, {}]})", "/replies/1",
+                    "has no line 2"},
+        StepProblem{"reply_expect_word", R"({"raw": "NOOP\r\n", "replies": [{"expect": "none"}]})",
+                    "/replies/0/expect", "expected an object"},
+        StepProblem{"bad_template_in_data", R"({"data": "{repeat:2000000:x}"})", "/data", "repeat count exceeds"}),
+    [](const testing::TestParamInfo<StepProblem>& param_info) { return param_info.param.name; });
+
+TEST(ParseScenarioFile, SuggestsTheClosestScenarioField) {
+    const LoadResult result = parse_scenario_file(
+        R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirment": "r",
+            "rfc": [{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}], "steps": [{"expect": "greeting"}]}]})",
+        "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 2u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].message, "unknown field 'requirment' (did you mean 'requirement'?)");
+    EXPECT_EQ(result.issues[1].message, "missing required field 'requirement'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and directories
+
+class TempDir : public testing::Test {
+protected:
+    void SetUp() override {
+        dir = fs::temp_directory_path() /
+              ("smtpspec-loader-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+               testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    void TearDown() override { fs::remove_all(dir); }
+    fs::path dir;
+};
+
+TEST_F(TempDir, OversizedFileIsRefusedUnread) {
+    const fs::path big = dir / "big.json";
+    {
+        std::ofstream out(big, std::ios::binary);
+        out << std::string(max_scenario_file_size + 1, ' ');
+    }
+    const LoadResult result = load(big);
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "");
+    EXPECT_NE(result.issues[0].message.find("over the limit of 4194304 bytes"), std::string::npos)
+        << result.issues[0].message;
+}
+
+TEST(ParseScenarioFile, RefusesOversizedText) {
+    const LoadResult result =
+        parse_scenario_file(std::string(max_scenario_file_size + 1, ' '), "big.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u);
+    EXPECT_NE(result.issues[0].message.find("over the limit"), std::string::npos);
+}
+
+TEST_F(TempDir, EmptyDirectoryIsAnIssue) {
+    const LoadResult result = load(dir);
+    ASSERT_EQ(result.issues.size(), 1u);
+    EXPECT_NE(result.issues[0].message.find("no scenario files"), std::string::npos);
+}
+
+TEST(LoadScenarios, MissingPathIsAnIssue) {
+    const LoadResult result = load(fixtures / "does-not-exist");
+    ASSERT_EQ(result.issues.size(), 1u);
+    EXPECT_EQ(result.issues[0].message, "no such file or directory");
+}
+
+TEST(LoadScenarios, SearchesDirectoriesRecursivelyInPathOrder) {
+    const LoadResult result = load(fixtures / "tree");
+    ASSERT_TRUE(result.ok()) << all_issues(result);
+    Texts ids;
+    for (const Scenario& s : result.scenarios) ids.push_back(s.id);
+    // tree/a/one.json before tree/b.json; *.schema.json and *.txt are skipped.
+    EXPECT_EQ(ids, (Texts{"tree/1/1", "tree/1/2", "tree/2/1"}));
+}
+
+TEST(LoadScenarios, LoadsAFileNamedTwiceOnce) {
+    const LoadResult result =
+        load_scenarios({fixtures / "tree", fixtures / "tree" / "b.json"}, Registry::builtin());
+    EXPECT_TRUE(result.ok()) << all_issues(result);
+    EXPECT_EQ(result.scenarios.size(), 3u);
+}
+
+TEST(LoadScenarios, ReportsDuplicateIdsAcrossFilesNamingBothPlaces) {
+    const LoadResult result = load(fixtures / "dup");
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    const LoadIssue& issue = result.issues[0];
+    EXPECT_TRUE(issue.file.ends_with("dup/two.json")) << issue.file;
+    EXPECT_EQ(issue.pointer, "/scenarios/1/id");
+    EXPECT_NE(issue.message.find("duplicate id 'dup/1/1' (also in "), std::string::npos) << issue.message;
+    EXPECT_NE(issue.message.find("dup/one.json at /scenarios/0/id)"), std::string::npos) << issue.message;
+    // The first keeps its name; no id is listed twice.
+    ASSERT_EQ(result.scenarios.size(), 2u);
+    EXPECT_EQ(result.scenarios[0].title, "first");
+}
+
+TEST(LoadIssueText, NamesFilePointerAndMessage) {
+    EXPECT_EQ((LoadIssue{"x.json", "/scenarios/3/steps/1", "unknown field 'sned'"}.text()),
+              "x.json: /scenarios/3/steps/1: unknown field 'sned'");
+    EXPECT_EQ((LoadIssue{"x.json", "", "no scenarios"}.text()), "x.json: no scenarios");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shipped scenarios
+
+class Shipped : public testing::Test {
+protected:
+    void SetUp() override {
+        result = load(shipped);
+        ASSERT_TRUE(result.ok()) << all_issues(result);
+    }
+    LoadResult result;
+};
+
+TEST_F(Shipped, LoadWithoutIssues) { EXPECT_GE(result.scenarios.size(), 30u); }
+
+TEST_F(Shipped, IdsFollowTheirFilesFolderAndSection) {
+    // scenarios/rfc5321/4.1.1.9-noop.json holds rfc5321/4.1.1.9/1, /2, ...
+    for (const Scenario& s : result.scenarios) {
+        const fs::path file(s.file);
+        const std::string doc = file.parent_path().filename().string();
+        const std::string stem = file.stem().string();
+        const std::string section = stem.substr(0, stem.find('-'));
+        EXPECT_TRUE(s.id.starts_with(doc + "/" + section + "/")) << s.id << " in " << s.file;
+    }
+}
+
+TEST_F(Shipped, CoverEveryCommandOfTheSeedTableAndTheExtensions) {
+    std::set<std::string> judged;
+    for (const Scenario& s : result.scenarios) {
+        for (const Step& step : s.steps) {
+            for (const ReplyExpectation& r : step.replies) judged.insert(r.command);
+        }
+    }
+    for (const char* command : {"<greeting>", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "<data-end>", "RSET", "SEND",
+                                "SOML", "SAML", "VRFY", "EXPN", "HELP", "NOOP", "QUIT", "TURN", "AUTH", "STARTTLS",
+                                "BDAT", "ETRN", "ATRN"}) {
+        EXPECT_TRUE(judged.contains(command)) << command;
+    }
+}
+
+TEST_F(Shipped, GateExtensionCommandsOnTheirKeyword) {
+    for (const Scenario& s : result.scenarios) {
+        for (const Step& step : s.steps) {
+            for (const ReplyExpectation& r : step.replies) {
+                const CommandInfo* info = Registry::builtin().command(r.command);
+                if (info == nullptr || !info->extension) continue;
+                const auto& needed = s.requires_extensions;
+                EXPECT_NE(std::find(needed.begin(), needed.end(), *info->extension), needed.end())
+                    << s.id << " sends " << r.command << " without requiring " << *info->extension;
+            }
+        }
+    }
+}
+
+TEST_F(Shipped, AnnounceTheTrueSizeOfEveryBdatChunk) {
+    // A wrong count desynchronises the session and blames the server for our mistake.
+    for (const Scenario& s : result.scenarios) {
+        for (const Step& step : s.steps) {
+            if (step.action != StepAction::raw || !step.payload.starts_with("BDAT ")) continue;
+            const std::size_t line_end = step.payload.find("\r\n");
+            ASSERT_NE(line_end, std::string::npos) << s.id;
+            const std::size_t announced = std::stoul(step.payload.substr(5, line_end - 5));
+            EXPECT_EQ(step.payload.size() - line_end - 2, announced) << s.id << " " << step.pointer;
+            EXPECT_EQ(step.payload.find('{'), std::string::npos) << s.id << ": variables would change the size";
+        }
+    }
+}
+
+TEST_F(Shipped, StartWithTheGreetingAndEndWithQuit) {
+    // Every scenario reads the greeting first and leaves politely, so none depends on another's
+    // leftovers and the server never sees an abandoned session.
+    for (const Scenario& s : result.scenarios) {
+        ASSERT_FALSE(s.steps.empty());
+        EXPECT_EQ(s.steps.front().action, StepAction::greeting) << s.id;
+        const bool quits = std::any_of(s.steps.begin(), s.steps.end(), [](const Step& step) {
+            return step.action == StepAction::send && step.payload == "QUIT";
+        });
+        EXPECT_TRUE(quits) << s.id;
+    }
+}
+
+}  // namespace
+}  // namespace smtpspec
