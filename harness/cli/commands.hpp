@@ -17,11 +17,48 @@ struct ExplainOptions {
 void setup_explain(CLI::App& app, ExplainOptions& options);
 int run_explain(const ExplainOptions& options, std::ostream& out, std::ostream& err);
 
+// Which scenarios a subcommand works on; shared by `list` and `run`.
+struct ScenarioOptions {
+    std::vector<std::string> paths;     // empty: the scenarios/ folder of the source tree
+    std::vector<std::string> only;      // id globs
+    std::vector<std::string> exclude;   // id globs
+    std::vector<std::string> tags;
+    std::string profile = "rfc5321";
+};
+
 struct ListOptions {
-    std::vector<std::string> scenario_paths;   // empty: the scenarios/ folder of the source tree
-    std::string profile;                       // empty: rfc5321
+    ScenarioOptions scenarios;
 };
 void setup_list(CLI::App& app, ListOptions& options);
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err);
+
+struct ServeOptions {
+    std::string listen = "127.0.0.1:2525";   // HOST:PORT, [IPv6]:PORT; port 0 picks a free one
+    bool stdio = false;                      // one session on stdin/stdout instead of TCP
+    int idle_timeout_s = 300;                // RFC 5321 §4.5.3.2.7: at least five minutes
+};
+void setup_serve(CLI::App& app, ServeOptions& options);
+int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
+
+struct RunOptions {
+    ScenarioOptions scenarios;
+    std::string target;           // HOST:PORT; empty with no --start: the embedded server
+    std::string spawn;            // a stdio server command, started per scenario
+    std::string start;            // a daemon command, started once; needs --target
+    double start_timeout_s = 30;  // until the daemon greets
+    bool strict = false;
+    std::size_t jobs = 0;         // 0: the number of cores, at most 4
+    double timeout_s = 10;        // per reply
+    double greeting_timeout_s = 0;   // 0: same as timeout_s
+    std::string helo;
+    std::string from;
+    std::string rcpt;
+    std::string json;             // report file
+    std::string color = "auto";   // auto, always, never
+    bool verbose = false;
+};
+void setup_run(CLI::App& app, RunOptions& options);
+// `stdout_is_tty` decides progress style and colour (with NO_COLOR); tests pass false.
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, bool stdout_is_tty);
 
 }  // namespace smtpspec::cli

@@ -11,14 +11,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/scenario_options.hpp"
 #include "core/registry.hpp"
 #include "scenario/loader.hpp"
 
 namespace smtpspec::cli {
 
 namespace {
-
-constexpr const char* default_scenario_dir = SMTPSPEC_SOURCE_DIR "/scenarios";
 
 std::string references(const Scenario& scenario) {
     std::string out;
@@ -55,40 +54,18 @@ void print_table(const std::vector<const Scenario*>& scenarios, std::ostream& ou
 }  // namespace
 
 void setup_list(CLI::App& app, ListOptions& options) {
-    CLI::App* list = app.add_subcommand("list", "List the scenarios: id, title, requirement level and RFC references");
-    list->add_option("--scenarios", options.scenario_paths,
-                     "Scenario files or folders, searched recursively for *.json (default: the shipped scenarios/)")
-        ->type_name("PATH");
-    list->add_option("--profile", options.profile,
-                     "Show only the scenarios that apply in this profile: rfc821, rfc2821 or rfc5321 (default rfc5321)")
-        ->type_name("PROFILE");
+    CLI::App* list = app.add_subcommand("list", "List the scenarios a run would take: id, title, level, RFC references");
+    add_scenario_options(*list, options.scenarios);
 }
 
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
-    const std::string profile_name = options.profile.empty() ? "rfc5321" : options.profile;
-    const std::optional<Profile> profile = parse_profile(profile_name);
-    if (!profile) {
-        err << fmt::format("smtpspec list: unknown profile '{}' (use rfc821, rfc2821 or rfc5321)\n", profile_name);
-        return exit_code::usage;
-    }
-
-    std::vector<std::filesystem::path> paths(options.scenario_paths.begin(), options.scenario_paths.end());
-    if (paths.empty()) paths.emplace_back(default_scenario_dir);
-    const LoadResult loaded = load_scenarios(paths, Registry::builtin());
-    if (!loaded.ok()) {
-        for (const LoadIssue& issue : loaded.issues) err << issue.text() << '\n';
-        err << fmt::format("smtpspec list: {} problem{} in the scenario files; nothing listed\n", loaded.issues.size(),
-                           loaded.issues.size() == 1 ? "" : "s");
-        return exit_code::usage;
-    }
-
+    const auto chosen = choose_scenarios(options.scenarios, "list", err);
+    if (!chosen) return exit_code::usage;
     std::vector<const Scenario*> shown;
-    for (const Scenario& s : loaded.scenarios) {
-        if (s.applies_to(*profile)) shown.push_back(&s);
-    }
+    for (const Scenario& s : chosen->scenarios) shown.push_back(&s);
     print_table(shown, out);
     out << fmt::format("{} scenario{} for profile {}\n", shown.size(), shown.size() == 1 ? "" : "s",
-                       to_string(*profile));
+                       to_string(chosen->profile));
     return exit_code::ok;
 }
 

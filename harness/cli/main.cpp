@@ -1,6 +1,9 @@
 // smtpspec: an SMTP protocol conformance test harness.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -28,6 +31,10 @@ int run(int argc, char** argv) {
     cli::setup_explain(app, explain);
     cli::ListOptions list;
     cli::setup_list(app, list);
+    cli::RunOptions run;
+    cli::setup_run(app, run);
+    cli::ServeOptions serve;
+    cli::setup_serve(app, serve);
 
     try {
         app.parse(argc, argv);
@@ -39,12 +46,16 @@ int run(int argc, char** argv) {
 
     if (app.got_subcommand("explain")) return cli::run_explain(explain, std::cout, std::cerr);
     if (app.got_subcommand("list")) return cli::run_list(list, std::cout, std::cerr);
+    if (app.got_subcommand("run")) return cli::run_run(run, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
+    if (app.got_subcommand("serve")) return cli::run_serve(serve, std::cout, std::cerr);
     return exit_code::usage;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A server that exits while we write to its stdin must be an observation, not our death.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         return run(argc, argv);
     } catch (const std::exception& e) {

@@ -1,0 +1,238 @@
+// `smtpspec run`: replay the selected scenarios against a server and judge every reply.
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <ostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/scenario_options.hpp"
+#include "reports/atomic_write.hpp"
+#include "reports/console_report.hpp"
+#include "reports/json_report.hpp"
+#include "reports/progress.hpp"
+#include "reports/summary.hpp"
+#include "runner/daemon.hpp"
+#include "runner/runner.hpp"
+#include "server/reference_server.hpp"
+#include "transport/process_transport.hpp"
+
+namespace smtpspec::cli {
+
+namespace {
+
+Millis seconds_to_millis(double seconds) { return Millis(static_cast<std::int64_t>(std::llround(seconds * 1000))); }
+
+std::size_t default_jobs() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return std::clamp<std::size_t>(cores == 0 ? 1 : cores, 1, 4);
+}
+
+std::string utc_now_iso8601() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+std::size_t terminal_columns() {
+    winsize size{};
+    return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
+}
+
+// Everything the run needs that comes from the options, checked before anything starts.
+struct Plan {
+    ChosenScenarios chosen;
+    RunSettings settings;
+    std::optional<HostPort> target;
+};
+
+std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
+    const auto usage = [&](const std::string& message) {
+        err << "smtpspec run: " << message << '\n';
+        return std::nullopt;
+    };
+    if (!options.spawn.empty() && (!options.target.empty() || !options.start.empty()))
+        return usage("--spawn runs the server per scenario; it does not combine with --target or --start");
+    if (!options.start.empty() && options.target.empty())
+        return usage("--start needs --target HOST:PORT: where the started daemon will greet");
+    if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0)
+        return usage("timeouts must be positive numbers of seconds");
+
+    Plan plan;
+    if (!options.target.empty()) {
+        plan.target = parse_host_port(options.target);
+        if (!plan.target) return usage(fmt::format("--target '{}' is not HOST:PORT (IPv6: [ADDRESS]:PORT)", options.target));
+    }
+    auto chosen = choose_scenarios(options.scenarios, "run", err);
+    if (!chosen) return std::nullopt;
+    if (chosen->scenarios.empty()) return usage("no scenario matches the selection; `smtpspec list` shows them");
+    plan.chosen = std::move(*chosen);
+
+    SessionOptions& session = plan.settings.session;
+    session.profile = plan.chosen.profile;
+    session.strict = options.strict;
+    session.reply_timeout = seconds_to_millis(options.timeout_s);
+    session.greeting_timeout = options.greeting_timeout_s > 0 ? seconds_to_millis(options.greeting_timeout_s)
+                                                              : session.reply_timeout;
+    session.write_timeout = session.reply_timeout;
+    if (!options.helo.empty()) session.variables.set("helo", options.helo);
+    if (!options.from.empty()) session.variables.set("from", options.from);
+    if (!options.rcpt.empty()) session.variables.set("rcpt", options.rcpt);
+    plan.settings.jobs = options.jobs == 0 ? default_jobs() : options.jobs;
+    return plan;
+}
+
+// How the run reaches the server, and what must be stopped afterwards.
+struct Reach {
+    Target target;
+    std::unique_ptr<ReferenceServer> embedded;
+    std::unique_ptr<Daemon> daemon;
+    std::string error;   // set when the target cannot be reached or started: exit 3
+};
+
+asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan) {
+    Reach reach;
+    const Millis connect_timeout = plan.settings.session.greeting_timeout;
+    if (!options.spawn.empty()) {
+        SpawnSettings spawn{options.spawn};
+        reach.target.description = "spawn: " + options.spawn;
+        reach.target.connect = [spawn]() { return ProcessTransport::spawn(spawn); };
+        co_return reach;
+    }
+    if (!plan.target) {
+        reach.embedded = std::make_unique<ReferenceServer>(co_await asio::this_coro::executor);
+        const auto endpoint = reach.embedded->start();
+        reach.target = tcp_target(HostPort{endpoint.address().to_string(), std::to_string(endpoint.port())}, connect_timeout);
+        reach.target.description = "embedded reference server (" + reach.target.description + ")";
+        co_return reach;
+    }
+    if (!options.start.empty()) {
+        // A named argument, not a temporary: g++ 12 destroys temporaries in a co_await
+        // expression twice when they are passed by value to a coroutine.
+        DaemonSettings daemon{options.start, *plan.target, seconds_to_millis(options.start_timeout_s), Millis(3000)};
+        auto started = co_await Daemon::start(std::move(daemon));
+        if (!started.daemon) {
+            reach.error = started.error;
+            co_return reach;
+        }
+        reach.daemon = std::move(started.daemon);
+    }
+    reach.target = tcp_target(*plan.target, connect_timeout);
+    // One connection before the run, so an unreachable target is one clear message, not a
+    // failure per scenario.
+    auto probe = co_await reach.target.connect();
+    if (!probe.transport) reach.error = "cannot connect to " + probe.error;
+    else co_await probe.transport->close();
+    co_return reach;
+}
+
+struct Finished {
+    RunResult run;
+    std::string unreachable;
+};
+
+asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, reports::ProgressReporter& progress) {
+    Finished finished;
+    finished.run.version = SMTPSPEC_VERSION;
+    finished.run.profile = std::string(to_string(plan.chosen.profile));
+    finished.run.strict = options.strict;
+    finished.run.started = utc_now_iso8601();
+    const auto started = std::chrono::steady_clock::now();
+
+    Reach reach = co_await reach_target(options, plan);
+    finished.run.target = reach.target.description.empty() ? options.target : reach.target.description;
+    if (!reach.error.empty()) {
+        finished.unreachable = reach.error;
+        co_return finished;
+    }
+    const RunObserver observer{
+        [&](const Scenario& s) { progress.scenario_started(s.id, s.title); },
+        [&](const ScenarioResult& r) { progress.scenario_finished(r); },
+    };
+    finished.run.scenarios =
+        co_await run_scenarios(plan.chosen.scenarios, reach.target, Registry::builtin(), plan.settings, observer);
+    if (reach.daemon) co_await reach.daemon->stop();
+    if (reach.embedded) reach.embedded->stop();
+    finished.run.duration_ms =
+        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count();
+    co_return finished;
+}
+
+reports::Colour colour_for(const std::string& choice, bool tty) {
+    if (choice == "always") return reports::Colour::on;
+    if (choice == "never") return reports::Colour::off;
+    return tty && std::getenv("NO_COLOR") == nullptr ? reports::Colour::on : reports::Colour::off;
+}
+
+}  // namespace
+
+void setup_run(CLI::App& app, RunOptions& options) {
+    CLI::App* run = app.add_subcommand("run", "Replay scenarios against a server and judge every reply");
+    run->add_option("--target", options.target, "The server: HOST:PORT or [IPv6]:PORT (default: the embedded reference server)")
+        ->type_name("HOST:PORT");
+    run->add_option("--spawn", options.spawn, "Start this stdio SMTP server per scenario, e.g. 'exim -bh 127.0.0.1'")
+        ->type_name("COMMAND");
+    run->add_option("--start", options.start, "Start this daemon once, wait until --target greets, stop it at the end")
+        ->type_name("COMMAND");
+    run->add_option("--start-timeout", options.start_timeout_s, "Seconds to wait for a --start daemon to greet (default 30)")
+        ->type_name("S");
+    add_scenario_options(*run, options.scenarios);
+    run->add_flag("--strict", options.strict, "Warnings (non_strict, nonstandard, deprecated) fail the scenario");
+    run->add_option("--jobs,-j", options.jobs, "Scenarios run at once (default: the number of cores, at most 4)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 256));
+    run->add_option("--timeout", options.timeout_s, "Seconds to wait for each reply (default 10)")->type_name("S");
+    run->add_option("--greeting-timeout", options.greeting_timeout_s, "Seconds to wait for the greeting (default: --timeout)")
+        ->type_name("S");
+    run->add_option("--helo", options.helo, "Domain sent in HELO/EHLO (default smtpspec.example)")->type_name("DOMAIN");
+    run->add_option("--from", options.from, "Reverse-path for MAIL (default smtpspec@example.com)")->type_name("ADDR");
+    run->add_option("--rcpt", options.rcpt, "A recipient the server accepts (default postmaster@example.com)")
+        ->type_name("ADDR");
+    run->add_option("--json", options.json, "Write the JSON report to FILE (written atomically)")->type_name("FILE");
+    run->add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    run->add_flag("--verbose,-v", options.verbose, "Also show passed scenarios and every step");
+}
+
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
+    const auto plan = make_plan(options, err);
+    if (!plan) return exit_code::usage;
+    const auto colour = colour_for(options.color, stdout_is_tty);
+    reports::ProgressReporter progress(out, plan->chosen.scenarios.size(),
+                                       reports::ProgressOptions{stdout_is_tty, colour, stdout_is_tty ? terminal_columns() : 80});
+
+    asio::io_context io;
+    std::optional<Finished> finished;
+    std::exception_ptr failure;
+    asio::co_spawn(io, execute(options, *plan, progress), [&](std::exception_ptr e, Finished f) {
+        failure = e;
+        finished = std::move(f);
+    });
+    io.run();
+    progress.finish();
+    if (failure) std::rethrow_exception(failure);
+    if (!finished->unreachable.empty()) {
+        err << "smtpspec run: " << finished->unreachable << '\n';
+        return exit_code::unreachable;
+    }
+
+    out << reports::render_console_report(finished->run, reports::ConsoleOptions{colour, options.verbose});
+    if (!options.json.empty()) {
+        try {
+            reports::write_json_report(finished->run, options.json);
+        } catch (const reports::WriteError& e) {
+            err << "smtpspec run: " << e.what() << '\n';
+            return exit_code::harness_error;
+        }
+    }
+    return reports::exit_status(reports::summarize(finished->run));
+}
+
+}  // namespace smtpspec::cli

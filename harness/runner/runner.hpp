@@ -1,0 +1,42 @@
+#pragma once
+// Runs scenarios, up to `jobs` at once on one io_context, each on a fresh connection, and
+// returns their results in scenario order whatever the finishing order.
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runner/session.hpp"
+#include "transport/tcp_transport.hpp"
+
+namespace smtpspec {
+
+struct Target {
+    std::string description;   // for reports
+    std::function<asio::awaitable<ConnectResult>()> connect;   // a fresh transport per call
+};
+
+Target tcp_target(HostPort where, Millis connect_timeout);
+
+struct RunSettings {
+    SessionOptions session;
+    std::size_t jobs = 1;
+};
+
+// Told as each scenario starts and finishes, in the order that happens.
+struct RunObserver {
+    std::function<void(const Scenario&)> started;
+    std::function<void(const ScenarioResult&)> finished;
+};
+
+asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Scenario>& scenarios, const Target& target,
+                                                           const Registry& registry, const RunSettings& settings,
+                                                           const RunObserver& observer);
+
+// The result of a scenario whose connection could not be made: the server's failure to
+// answer, judged on the scenario's first awaited reply.
+ScenarioResult unreachable_result(const Scenario& scenario, const std::string& error, const Registry& registry,
+                                  const SessionOptions& options);
+
+}  // namespace smtpspec

@@ -1,0 +1,281 @@
+#include "runner/session.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "core/capabilities.hpp"
+#include "core/evaluator.hpp"
+
+namespace smtpspec {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Bytes from the server, the parser over them, and the transcript of both directions.
+class Conversation {
+public:
+    Conversation(Transport& transport, const SessionOptions& options, ScenarioResult& result)
+        : transport_(transport), options_(options), result_(result), parser_(options.limits), start_(Clock::now()) {}
+
+    asio::awaitable<IoResult> send(const std::string& bytes) {
+        note('C', redact(bytes, options_.variables));
+        const auto outcome = co_await transport_.write(bytes, options_.write_timeout);
+        if (!outcome.ok()) note('*', fmt::format("write failed: {}", describe(outcome)));
+        co_return outcome;
+    }
+
+    // One reply, or the event that took its place, within `timeout` however the octets drip in.
+    asio::awaitable<Observation> read_reply(Millis timeout) {
+        const auto deadline = Clock::now() + timeout;
+        for (;;) {
+            if (auto parsed = take_parsed()) co_return std::move(*parsed);
+            const auto remaining = std::chrono::duration_cast<Millis>(deadline - Clock::now());
+            if (remaining <= Millis::zero()) co_return finish(TimedOut{static_cast<int>(timeout.count())});
+            const auto got = co_await transport_.read_some(chunk_, remaining);
+            collect_diagnostics();
+            if (got.ok()) {
+                note('S', std::string(chunk_.data(), got.bytes));
+                pending_.append(chunk_.data(), got.bytes);
+            } else if (got.status == IoResult::Status::timeout) {
+                co_return finish(TimedOut{static_cast<int>(timeout.count())});
+            } else {
+                closed_ = true;
+                co_return finish(Closed{got.detail.empty() ? "end of stream" : got.detail});
+            }
+        }
+    }
+
+    void note(char direction, std::string data) {
+        const auto t = std::chrono::duration_cast<Millis>(Clock::now() - start_).count();
+        result_.transcript.push_back(TranscriptEntry{t, direction, std::move(data)});
+    }
+
+    void collect_diagnostics() {
+        for (auto& text : transport_.take_diagnostics()) note('E', std::move(text));
+    }
+
+    bool closed() const { return closed_; }
+    std::int64_t elapsed_ms() const { return std::chrono::duration_cast<Millis>(Clock::now() - start_).count(); }
+
+private:
+    static std::string describe(const IoResult& r) {
+        return r.detail.empty() ? std::string(r.status == IoResult::Status::timeout ? "timed out" : "closed") : r.detail;
+    }
+
+    std::optional<Observation> take_parsed() {
+        if (parser_.status() == ParseStatus::malformed) return malformed();
+        if (pending_.empty()) return std::nullopt;
+        const auto fed = parser_.feed(pending_);
+        pending_.erase(0, fed.consumed);
+        if (fed.status == ParseStatus::complete) return Observation{parser_.take_reply()};
+        if (fed.status == ParseStatus::malformed) return malformed();
+        return std::nullopt;
+    }
+
+    Observation malformed() { return Unreadable{parser_.error(), std::string(parser_.pending_raw())}; }
+
+    // No more octets for now: a final line ended by a bare CR is complete only now.
+    Observation finish(Observation event) {
+        if (parser_.end_of_input() == ParseStatus::complete) return parser_.take_reply();
+        note('*', std::holds_alternative<TimedOut>(event)
+                      ? fmt::format("no complete reply within {} ms", std::get<TimedOut>(event).after_ms)
+                      : "connection closed: " + std::get<Closed>(event).detail);
+        return event;
+    }
+
+    Transport& transport_;
+    const SessionOptions& options_;
+    ScenarioResult& result_;
+    ReplyParser parser_;
+    std::string pending_;
+    std::array<char, 16 * 1024> chunk_{};
+    Clock::time_point start_;
+    bool closed_ = false;
+};
+
+std::string_view action_name(StepAction action) { return to_string(action); }
+
+bool opens_session(const Step& step) {
+    if (step.action == StepAction::greeting) return true;
+    if (step.replies.size() != 1) return false;
+    const auto& command = step.replies.front().command;
+    return command == "EHLO" || command == "HELO";
+}
+
+// What the session has learnt that changes later judgements.
+void learn(SessionFacts& facts, const ReplyExpectation& expectation, const Observation& observation) {
+    const auto* reply = std::get_if<Reply>(&observation);
+    if (reply == nullptr) return;
+    if (expectation.command == greeting_command) facts.legality.greeting_code = reply->code;
+    if (expectation.command == "EHLO" && reply->code == 250)
+        facts.legality.advertised = Capabilities::from_ehlo(*reply).keyword_set();
+    // A HELO session has no extensions (RFC 5321 §4.1.1.1).
+    if (expectation.command == "HELO" && reply->code == 250) facts.legality.advertised.clear();
+}
+
+std::vector<std::string> missing_extensions(const Scenario& scenario, const SessionFacts& facts) {
+    std::vector<std::string> missing;
+    for (const auto& keyword : scenario.requires_extensions)
+        if (!facts.legality.advertised.contains(keyword)) missing.push_back(keyword);
+    return missing;
+}
+
+StepResult step_result(std::size_t index, std::size_t reply_index, const Step& step, std::string sent, Judgement j) {
+    StepResult r;
+    r.step = index;
+    r.reply_index = reply_index;
+    r.action = std::string(action_name(step.action));
+    r.sent = std::move(sent);
+    r.judgement = std::move(j);
+    return r;
+}
+
+void skip_step(ScenarioResult& result, std::size_t index, const Step& step, const std::string& reason) {
+    const std::size_t replies = std::max<std::size_t>(step.replies.size(), 1);
+    for (std::size_t k = 0; k < replies; ++k) {
+        auto j = judge_skipped(reason);
+        if (k < step.replies.size()) j.command = step.replies[k].command;
+        result.steps.push_back(step_result(index, k, step, "", std::move(j)));
+    }
+}
+
+Millis timeout_for(const Step& step, const Scenario& scenario, const SessionOptions& options) {
+    if (step.timeout_ms) return Millis(*step.timeout_ms);
+    if (scenario.timeout_ms) return Millis(*scenario.timeout_ms);
+    return step.action == StepAction::greeting ? options.greeting_timeout : options.reply_timeout;
+}
+
+}  // namespace
+
+std::string dot_stuff(std::string_view content) {
+    std::string out;
+    out.reserve(content.size() + content.size() / 64 + 5);
+    bool line_start = true;
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        const char c = content[i];
+        if (line_start && c == '.') out += '.';
+        if (c == '\n' && (i == 0 || content[i - 1] != '\r')) {
+            out += "\r\n";   // a lone LF in content is a line end here; raw steps send octets as they are
+        } else {
+            out += c;
+        }
+        line_start = c == '\n';
+    }
+    if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
+    out += ".\r\n";
+    return out;
+}
+
+std::string wire_bytes(const Step& step, const Variables& variables) {
+    switch (step.action) {
+        case StepAction::send: return expand(step.payload, variables) + "\r\n";
+        case StepAction::raw: return expand(step.payload, variables);
+        case StepAction::data: return dot_stuff(expand(step.payload, variables));
+        case StepAction::greeting:
+        case StepAction::none: return "";
+    }
+    return "";
+}
+
+ScenarioResult result_header(const Scenario& scenario) {
+    ScenarioResult result;
+    result.id = scenario.id;
+    result.title = scenario.title;
+    result.requirement = scenario.requirement;
+    result.file = scenario.file;
+    result.rfc = scenario.rfc;
+    result.level = scenario.level();
+    result.tags = scenario.tags;
+    return result;
+}
+
+asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport& transport, const Registry& registry,
+                                            const SessionOptions& options) {
+    ScenarioResult result = result_header(scenario);
+    Conversation conversation(transport, options, result);
+    SessionFacts facts;
+    facts.profile = options.profile;
+    const RfcRef* primary = scenario.rfc.empty() ? nullptr : &scenario.rfc.front();
+    std::string stop_reason;        // once set, every later step is skipped for this reason
+    bool requirements_met = scenario.requires_extensions.empty();
+    bool leave_politely = false;    // stopped for a missing extension: the connection is fine
+
+    for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+        const Step& step = scenario.steps[i];
+        if (!stop_reason.empty()) {
+            skip_step(result, i, step, stop_reason);
+            continue;
+        }
+        if (!requirements_met && !opens_session(step)) {
+            const auto missing = missing_extensions(scenario, facts);
+            if (!missing.empty()) {
+                result.steps.push_back(step_result(i, 0, step, "", judge_unimplemented(missing)));
+                stop_reason = "the scenario needs an extension the server does not advertise";
+                leave_politely = true;
+                continue;
+            }
+            requirements_met = true;
+        }
+        if (step.delay_ms) {
+            asio::steady_timer pause(co_await asio::this_coro::executor, Millis(*step.delay_ms));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+
+        const std::string bytes = wire_bytes(step, options.variables);
+        const std::string shown = redact(bytes, options.variables);
+        if (!bytes.empty()) co_await conversation.send(bytes);
+        if (step.replies.empty()) {
+            Judgement sent_only;
+            sent_only.verdict = Verdict::pass;
+            sent_only.actual = "no reply awaited";
+            result.steps.push_back(step_result(i, 0, step, shown, std::move(sent_only)));
+        }
+        for (std::size_t k = 0; k < step.replies.size(); ++k) {
+            const ReplyExpectation& expectation = step.replies[k];
+            // Not a conditional expression: g++ 12 miscompiles co_await inside one.
+            Observation observation{Closed{"the connection was already closed"}};
+            if (!conversation.closed()) observation = co_await conversation.read_reply(timeout_for(step, scenario, options));
+            Judgement j = judge(expectation, observation, facts, registry, primary);
+            learn(facts, expectation, observation);
+            StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
+            if (auto* reply = std::get_if<Reply>(&observation)) r.reply = std::move(*reply);
+            const Verdict verdict = r.judgement.verdict;
+            result.steps.push_back(std::move(r));
+            if (is_fatal(verdict)) {
+                stop_reason = fmt::format("not run after the {} at step {}", to_string(verdict), i + 1);
+            } else if (conversation.closed()) {
+                stop_reason = "not run: the server closed the connection";
+            }
+            if (!stop_reason.empty()) {
+                for (std::size_t rest = k + 1; rest < step.replies.size(); ++rest) {
+                    auto skipped = judge_skipped(stop_reason);
+                    skipped.command = step.replies[rest].command;
+                    result.steps.push_back(step_result(i, rest, step, "", std::move(skipped)));
+                }
+                break;
+            }
+        }
+    }
+
+    // A scenario cut short still leaves politely when the connection is usable.
+    if (leave_politely && !conversation.closed()) {
+        co_await conversation.send("QUIT\r\n");
+        (void)co_await conversation.read_reply(Millis(1000));
+    }
+    co_await transport.close();
+    conversation.collect_diagnostics();
+
+    std::vector<Verdict> verdicts;
+    for (const auto& s : result.steps) verdicts.push_back(s.judgement.verdict);
+    result.outcome = outcome_of(verdicts, options.strict);
+    result.duration_ms = conversation.elapsed_ms();
+    co_return result;
+}
+
+}  // namespace smtpspec

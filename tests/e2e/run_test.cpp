@@ -1,0 +1,208 @@
+// `smtpspec run` end to end: against the embedded server, against deliberately wrong servers
+// (started with --start, or per scenario with --spawn), and against unreachable targets —
+// asserting verdicts, exit codes and the JSON report.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "support/run_command.hpp"
+
+namespace smtpspec {
+namespace {
+
+using testing::run_command;
+using testing::smtpspec_command;
+
+// A port nobody listens on right now (bound, then released).
+unsigned short free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::address_v4::loopback(), 0});
+    return acceptor.local_endpoint().port();
+}
+
+struct Run {
+    testing::CommandResult command;
+    nlohmann::json report;
+    double seconds = 0;
+};
+
+Run run_smtpspec(const std::string& arguments) {
+    static int runs = 0;
+    const auto json_path = std::filesystem::temp_directory_path() /
+                           ("smtpspec-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++runs) + ".json");
+    const auto started = std::chrono::steady_clock::now();
+    Run run;
+    run.command = run_command(smtpspec_command("run --color never --json '" + json_path.string() + "' " + arguments));
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (std::ifstream in(json_path); in) run.report = nlohmann::json::parse(in, nullptr, false);
+    std::filesystem::remove(json_path);
+    return run;
+}
+
+std::string misbehaving(const std::string& behaviour, const std::string& mode) {
+    return std::string("'") + MISBEHAVING_SERVER + "' " + behaviour + " " + mode;
+}
+
+Run against(const std::string& behaviour, const std::string& arguments) {
+    const auto port = std::to_string(free_port());
+    return run_smtpspec("--start \"" + misbehaving(behaviour, "--listen 127.0.0.1:" + port) + "\" --target 127.0.0.1:" +
+                        port + " " + arguments);
+}
+
+std::vector<std::string> step_verdicts(const nlohmann::json& report) {
+    std::vector<std::string> verdicts;
+    for (const auto& scenario : report.at("scenarios"))
+        for (const auto& step : scenario.at("steps")) verdicts.push_back(step.at("verdict").get<std::string>());
+    return verdicts;
+}
+
+bool has_verdict(const nlohmann::json& report, const std::string& verdict) {
+    const auto all = step_verdicts(report);
+    return std::find(all.begin(), all.end(), verdict) != all.end();
+}
+
+TEST(RunEmbedded, EveryShippedScenarioPassesAndTheReportAddsUp) {
+    const auto run = run_smtpspec("");
+    ASSERT_EQ(run.command.exit_code, 0) << run.command.out << run.command.err;
+    ASSERT_TRUE(run.report.is_object()) << "no JSON report";
+    const auto& summary = run.report.at("summary");
+    EXPECT_EQ(summary.at("failed"), 0);
+    EXPECT_EQ(summary.at("errors"), 0);
+    EXPECT_EQ(summary.at("warned"), 0);
+    EXPECT_GT(summary.at("passed").get<int>(), 25);
+    EXPECT_EQ(summary.at("scenarios").get<std::size_t>(), run.report.at("scenarios").size());
+    EXPECT_EQ(run.report.at("tool"), "smtpspec");
+    EXPECT_EQ(run.report.at("profile"), "rfc5321");
+    EXPECT_NE(run.report.at("target").get<std::string>().find("embedded"), std::string::npos);
+    // Results come in scenario order whatever the finishing order.
+    std::vector<std::string> ids;
+    for (const auto& s : run.report.at("scenarios")) ids.push_back(s.at("id"));
+    const auto listed = run_command(smtpspec_command("list"));
+    std::size_t position = 0;
+    for (const auto& id : ids) {
+        const auto found = listed.out.find(id + " ", position);
+        ASSERT_NE(found, std::string::npos) << id << " out of order";
+        position = found;
+    }
+}
+
+TEST(RunEmbedded, TheJsonReportCarriesStepsRepliesAndTranscript) {
+    const auto run = run_smtpspec("--only 'rfc5321/4.1.1.3/2'");
+    ASSERT_EQ(run.command.exit_code, 0) << run.command.err;
+    const auto& scenario = run.report.at("scenarios").at(0);
+    EXPECT_EQ(scenario.at("id"), "rfc5321/4.1.1.3/2");
+    EXPECT_EQ(scenario.at("outcome"), "passed");
+    EXPECT_EQ(scenario.at("level"), "MUST");
+    const auto& rcpt = scenario.at("steps").at(2);
+    EXPECT_EQ(rcpt.at("command"), "RCPT");
+    EXPECT_EQ(rcpt.at("verdict"), "pass");
+    EXPECT_EQ(rcpt.at("reply").at("code"), 503);
+    EXPECT_EQ(rcpt.at("expected"), nlohmann::json::array({"503"}));
+    EXPECT_FALSE(rcpt.at("legal").empty());
+    EXPECT_NE(rcpt.at("rfc").get<std::string>().find("RFC 5321 §3.3"), std::string::npos);
+    bool client = false, server = false;
+    for (const auto& entry : scenario.at("transcript")) {
+        client = client || entry.at("dir") == "C";
+        server = server || entry.at("dir") == "S";
+    }
+    EXPECT_TRUE(client && server);
+}
+
+struct Deviation {
+    const char* behaviour;
+    const char* only;
+    const char* verdict;
+    int exit_code;
+};
+
+class RunAgainstAWrongServer : public ::testing::TestWithParam<Deviation> {};
+
+TEST_P(RunAgainstAWrongServer, GivesTheVerdictAndExitCode) {
+    const Deviation& d = GetParam();
+    const auto run = against(d.behaviour, std::string("--only '") + d.only + "' --timeout 2");
+    EXPECT_EQ(run.command.exit_code, d.exit_code) << run.command.out << run.command.err;
+    ASSERT_TRUE(run.report.is_object()) << run.command.err;
+    EXPECT_TRUE(has_verdict(run.report, d.verdict)) << d.behaviour << ": " << run.report.dump(1).substr(0, 3000);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Deviations, RunAgainstAWrongServer,
+    ::testing::Values(Deviation{"noop-rset-200", "rfc5321/4.1.1.9/1", "nonstandard", 0},
+                      Deviation{"noop-rset-200", "rfc5321/4.1.1.5/1", "nonstandard", 0},
+                      Deviation{"obsolete-250", "rfc5321/F.6/1", "deprecated", 0},
+                      Deviation{"obsolete-250", "rfc5321/F.6/2", "deprecated", 0},
+                      Deviation{"obsolete-250", "rfc5321/F.6/3", "deprecated", 0},
+                      Deviation{"obsolete-250", "rfc5321/F.1/1", "deprecated", 0},
+                      Deviation{"mail-251", "rfc5321/4.1.1.2/1", "violation", 1},
+                      Deviation{"quit-250", "rfc5321/4.1.1.10/1", "violation", 1},
+                      Deviation{"rcpt-without-mail", "rfc5321/4.1.1.3/2", "unexpected", 1},
+                      Deviation{"ehlo-mixed-codes", "rfc5321/4.1.1.1/2", "malformed", 1},
+                      Deviation{"close-mid-reply", "rfc5321/4.1.1.1/2", "disconnected", 1}),
+    [](const auto& test) {
+        std::string name = std::string(test.param.behaviour) + "_" + test.param.verdict + "_" + std::to_string(test.index);
+        for (char& c : name)
+            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+        return name;
+    });
+
+TEST(RunAgainstAWrongServer, StrictTurnsANonstandardReplyIntoAFailure) {
+    const auto run = against("noop-rset-200", "--only 'rfc5321/4.1.1.9/1' --strict");
+    EXPECT_EQ(run.command.exit_code, 1) << run.command.out;
+    EXPECT_EQ(run.report.at("summary").at("failed"), 1);
+}
+
+TEST(RunAgainstAWrongServer, AServerThatNeverGreetsTimesOutWithinTheBound) {
+    // Over stdio: a --start daemon that never greets would never be ready.
+    const auto run = run_smtpspec("--spawn \"" + misbehaving("never-greets", "--stdio") +
+                                  "\" --only 'rfc5321/3.1/1' --greeting-timeout 0.5");
+    EXPECT_EQ(run.command.exit_code, 1) << run.command.out << run.command.err;
+    EXPECT_TRUE(has_verdict(run.report, "timeout"));
+    EXPECT_TRUE(has_verdict(run.report, "skipped"));
+    EXPECT_LT(run.seconds, 8.0) << "the greeting timeout bounds the wait";
+}
+
+TEST(RunSpawn, AStdioServerIsSpawnedPerScenario) {
+    const auto run = run_smtpspec("--spawn \"" + misbehaving("rcpt-without-mail", "--stdio") +
+                                  "\" --only 'rfc5321/4.1.1.3/*' --timeout 2");
+    EXPECT_EQ(run.command.exit_code, 1) << run.command.out << run.command.err;
+    EXPECT_TRUE(has_verdict(run.report, "unexpected"));
+    EXPECT_EQ(run.report.at("scenarios").size(), 3u);
+    EXPECT_NE(run.report.at("target").get<std::string>().find("spawn: "), std::string::npos);
+}
+
+TEST(RunSpawn, TheEmbeddedServerOverStdioPassesEverything) {
+    const auto run = run_smtpspec(std::string("--spawn \"'") + SMTPSPEC_BINARY + "' serve --stdio\" --timeout 5");
+    EXPECT_EQ(run.command.exit_code, 0) << run.command.out << run.command.err;
+    EXPECT_EQ(run.report.at("summary").at("failed"), 0);
+}
+
+TEST(RunErrors, AnUnreachableTargetIsExitCode3NamingHostAndPort) {
+    const auto port = std::to_string(free_port());
+    const auto run = run_smtpspec("--target 127.0.0.1:" + port);
+    EXPECT_EQ(run.command.exit_code, 3);
+    EXPECT_NE(run.command.err.find("127.0.0.1:" + port), std::string::npos) << run.command.err;
+}
+
+TEST(RunErrors, ADaemonThatExitsIsExitCode3WithItsOutput) {
+    const auto run = run_smtpspec("--start \"echo broken-daemon-output; exit 7\" --target 127.0.0.1:" +
+                                  std::to_string(free_port()) + " --start-timeout 5");
+    EXPECT_EQ(run.command.exit_code, 3);
+    EXPECT_NE(run.command.err.find("broken-daemon-output"), std::string::npos) << run.command.err;
+}
+
+TEST(RunErrors, BadOptionsAreExitCode2) {
+    EXPECT_EQ(run_smtpspec("--target nonsense").command.exit_code, 2);
+    EXPECT_EQ(run_smtpspec("--start 'true'").command.exit_code, 2);
+    EXPECT_EQ(run_smtpspec("--profile rfc822").command.exit_code, 2);
+    EXPECT_EQ(run_smtpspec("--only 'no/such/*'").command.exit_code, 2);
+    EXPECT_EQ(run_smtpspec("--jobs 0").command.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace smtpspec
