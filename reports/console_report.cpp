@@ -43,13 +43,15 @@ using Out = std::back_insert_iterator<std::string>;
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0u) == 0x80u; }
 
 // Escaped text cut to about `max_line_columns`, saying how much was cut. The cut splits neither
-// a UTF-8 sequence nor a "<CR>"-style escape.
+// a UTF-8 sequence nor an escape such as "<NUL>" (at most 5 characters, so a "<" further back
+// is the text's own, as in "TO:<bob@…").
 std::string shortened(std::string escaped, std::size_t original_octets) {
+    constexpr std::size_t longest_escape = 5;
     if (escaped.size() <= max_line_columns) return escaped;
     auto cut = max_line_columns;
     while (cut > 0 && is_utf8_continuation(escaped[cut])) --cut;
     const auto open = escaped.rfind('<', cut - 1);
-    if (open != std::string::npos && escaped.find('>', open) >= cut) cut = open;
+    if (open != std::string::npos && cut - open < longest_escape && escaped.find('>', open) >= cut) cut = open;
     escaped.resize(cut);
     return fmt::format("{}… ({} octets in all)", escaped, original_octets);
 }

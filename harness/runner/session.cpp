@@ -23,7 +23,9 @@ public:
     Conversation(Transport& transport, const SessionOptions& options, ScenarioResult& result)
         : transport_(transport), options_(options), result_(result), parser_(options.limits), start_(Clock::now()) {}
 
-    asio::awaitable<IoResult> send(const std::string& bytes) {
+    // A view, not a string: callers pass literals, and g++ 12 mishandles temporaries passed
+    // into a co_await'ed coroutine.
+    asio::awaitable<IoResult> send(std::string_view bytes) {
         note('C', redact(bytes, options_.variables));
         const auto outcome = co_await transport_.write(bytes, options_.write_timeout);
         if (!outcome.ok()) note('*', fmt::format("write failed: {}", describe(outcome)));

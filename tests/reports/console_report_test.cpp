@@ -165,8 +165,16 @@ TEST(ConsoleReport, CutsHugeOctetsAndSaysHowMany) {
     step.sent = "RCPT TO:<" + std::string(10'000, 'x') + ">\r\n";
     run.scenarios[3].transcript[3].data = step.sent;
     const auto report = render_console_report(run, {});
-    EXPECT_THAT(report, HasSubstr("… (10012 octets in all)"));
+    EXPECT_THAT(report, HasSubstr("RCPT TO:<" + std::string(151, 'x') + "… (10012 octets in all)"));
     EXPECT_THAT(report, Not(HasSubstr(std::string(200, 'x'))));
+}
+
+TEST(ConsoleReport, CutsNoEscapeInHalf) {
+    auto run = sample_run();
+    auto& step = run.scenarios[3].steps[2];
+    step.sent = std::string(158, 'x') + std::string(10, '\0');   // an escape would straddle column 160
+    const auto report = render_console_report(run, {});
+    EXPECT_THAT(report, HasSubstr(std::string(158, 'x') + "… (168 octets in all)"));
 }
 
 TEST(ConsoleReport, CutsLongEntriesToAFewLines) {
