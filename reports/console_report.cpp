@@ -213,7 +213,7 @@ void write_scenario_header(Out out, const ScenarioResult& scenario, Colour colou
 }
 
 std::string step_name(const StepResult& step) {
-    auto name = fmt::format("step {}", step.step);
+    auto name = fmt::format("step {}", step.step + 1);   // people count from 1; JSON keeps the index
     if (step.reply_index > 0) name += fmt::format(" reply {}", step.reply_index + 1);
     return name;
 }

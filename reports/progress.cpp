@@ -69,7 +69,7 @@ const StepResult* worst_step(const ScenarioResult& scenario) {
 std::string worst_step_note(const ScenarioResult& scenario) {
     const auto* step = worst_step(scenario);
     if (step == nullptr) return "";
-    auto note = fmt::format(" — step {}: {}", step->step, to_string(step->judgement.verdict));
+    auto note = fmt::format(" — step {}: {}", step->step + 1, to_string(step->judgement.verdict));
     if (!step->judgement.actual.empty()) note += fmt::format(", {}", escape_text(step->judgement.actual));
     return note;
 }

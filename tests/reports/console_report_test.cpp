@@ -209,7 +209,7 @@ TEST(FinishedLine, SaysOutcomeIdTitleTimeAndWhy) {
     EXPECT_EQ(finished_line(run.scenarios[0], Colour::off),
               "PASS   rfc5321/4.1.1.9/1 NOOP is answered with 250 (4 ms)");
     EXPECT_EQ(finished_line(run.scenarios[3], Colour::off),
-              "FAIL   rfc5321/3.3/1 RCPT before MAIL is a bad sequence (12 ms) — step 2: unexpected, 250 2.1.5");
+              "FAIL   rfc5321/3.3/1 RCPT before MAIL is a bad sequence (12 ms) — step 3: unexpected, 250 2.1.5");
     EXPECT_EQ(finished_line(run.scenarios[9], Colour::off),
               "ERROR  rfc2920/3.2/1 Pipelined commands get their replies in order (7 ms) — harness error: "
               "transport: read failed: Bad file descriptor");
