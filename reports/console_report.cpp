@@ -102,8 +102,8 @@ std::size_t skip_octets(const std::vector<TranscriptEntry>& transcript, std::siz
 }
 
 // Where each step's exchange begins in the transcript, or nothing for steps that did not run.
-// StepResult records no transcript position, so steps are matched in order to the client
-// writes they sent and the server octets of their replies; a step that sent nothing (greeting,
+// The runner records each exchange's position; where a result lacks it, steps are matched in
+// order to the client writes they sent and the server octets of their replies; a step that sent nothing (greeting,
 // waiting for close) begins after the previous step's reply, and the replies of one pipelined
 // write share its position.
 std::vector<std::optional<std::size_t>> exchange_starts(const ScenarioResult& scenario) {
@@ -117,7 +117,11 @@ std::vector<std::optional<std::size_t>> exchange_starts(const ScenarioResult& sc
             continue;
         }
         std::size_t start = cursor;
-        if (step.reply_index > 0 && previous) {
+        if (step.transcript_end > step.transcript_begin) {
+            // The runner recorded where the exchange is; older reports rely on the matching below.
+            start = step.transcript_begin;
+            cursor = step.transcript_end;
+        } else if (step.reply_index > 0 && previous) {
             start = *previous;
         } else if (!step.sent.empty()) {
             start = find_client_write(transcript, cursor, step.sent);

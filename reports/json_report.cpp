@@ -118,6 +118,8 @@ OutJson step_json(const StepResult& step) {
     OutJson json = OutJson::object();
     json["step"] = step.step;
     json["reply_index"] = step.reply_index;
+    json["transcript_begin"] = step.transcript_begin;
+    json["transcript_end"] = step.transcript_end;
     put_text(json, "action", step.action);
     put_text(json, "send", step.sent);
     put_text(json, "command", judgement.command);
@@ -357,6 +359,8 @@ StepResult read_step(const InJson& node, const std::string& pointer) {
     StepResult step;
     step.step = object.index("step");
     step.reply_index = object.index("reply_index");
+    step.transcript_begin = object.index("transcript_begin");
+    step.transcript_end = object.index("transcript_end");
     step.action = object.text("action");
     step.sent = object.text("send");
     auto findings = object.array_of("findings", read_finding);

@@ -26,6 +26,10 @@ struct StepResult {
     std::string sent;              // what the client wrote for this step, secrets redacted
     std::optional<Reply> reply;
     Judgement judgement;
+    // The entries of the scenario's transcript that this step's exchange produced: [begin, end).
+    // Empty for a step that did not run. Replies of one pipelined write share `begin`.
+    std::size_t transcript_begin = 0;
+    std::size_t transcript_end = 0;
 };
 
 struct ScenarioResult {

@@ -101,8 +101,6 @@ private:
     bool closed_ = false;
 };
 
-std::string_view action_name(StepAction action) { return to_string(action); }
-
 bool opens_session(const Step& step) {
     if (step.action == StepAction::greeting) return true;
     if (step.replies.size() != 1) return false;
@@ -132,7 +130,7 @@ StepResult step_result(std::size_t index, std::size_t reply_index, const Step& s
     StepResult r;
     r.step = index;
     r.reply_index = reply_index;
-    r.action = std::string(action_name(step.action));
+    r.action = std::string(to_string(step.action));
     r.sent = std::move(sent);
     r.judgement = std::move(j);
     return r;
@@ -229,6 +227,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             co_await pause.async_wait(asio::use_awaitable);
         }
 
+        const std::size_t exchange_begin = result.transcript.size();
         const std::string bytes = wire_bytes(step, options.variables);
         const std::string shown = redact(bytes, options.variables);
         if (!bytes.empty()) co_await conversation.send(bytes);
@@ -237,6 +236,8 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             sent_only.verdict = Verdict::pass;
             sent_only.actual = "no reply awaited";
             result.steps.push_back(step_result(i, 0, step, shown, std::move(sent_only)));
+            result.steps.back().transcript_begin = exchange_begin;
+            result.steps.back().transcript_end = result.transcript.size();
         }
         for (std::size_t k = 0; k < step.replies.size(); ++k) {
             const ReplyExpectation& expectation = step.replies[k];
@@ -246,6 +247,8 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             Judgement j = judge(expectation, observation, facts, registry, primary);
             learn(facts, expectation, observation);
             StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
+            r.transcript_begin = exchange_begin;
+            r.transcript_end = result.transcript.size();
             if (auto* reply = std::get_if<Reply>(&observation)) r.reply = std::move(*reply);
             const Verdict verdict = r.judgement.verdict;
             result.steps.push_back(std::move(r));

@@ -87,6 +87,13 @@ TEST(Session, JudgesEveryReplyAndKeepsTheTranscript) {
     EXPECT_EQ(result.transcript[1].direction, 'C');
     EXPECT_EQ(result.transcript[1].data, "EHLO smtpspec.example\r\n");
     EXPECT_EQ(result.steps[2].sent, "NOOP\r\n");
+    // Each step knows which transcript entries are its exchange.
+    const auto& noop = result.steps[2];
+    ASSERT_EQ(noop.transcript_end - noop.transcript_begin, 2u);
+    EXPECT_EQ(result.transcript[noop.transcript_begin].data, "NOOP\r\n");
+    EXPECT_EQ(result.transcript[noop.transcript_begin + 1].data, "250 ok\r\n");
+    EXPECT_EQ(result.steps[0].transcript_begin, 0u);
+    EXPECT_EQ(result.steps[0].transcript_end, 1u);
     ASSERT_TRUE(result.steps[2].reply.has_value());
     EXPECT_EQ(result.steps[2].reply->code, 250);
 }
