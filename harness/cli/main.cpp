@@ -18,7 +18,8 @@ constexpr const char* exit_code_help =
     "  1  at least one scenario failed\n"
     "  2  usage error or bad scenario file (nothing ran)\n"
     "  3  the target could not be reached or started\n"
-    "  4  smtpspec itself failed (harness error)\n";
+    "  4  smtpspec itself failed (harness error)\n"
+    "  130, 143  interrupted by SIGINT or SIGTERM; reports hold what finished\n";
 
 int run(int argc, char** argv) {
     using namespace smtpspec;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -136,10 +137,20 @@ asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan)
 struct Finished {
     RunResult run;
     std::string unreachable;
+    int signal = 0;   // the signal that interrupted the run, if one did
 };
 
 asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, reports::ProgressReporter& progress) {
     Finished finished;
+    // SIGINT and SIGTERM stop the run cleanly: what finished is reported, marked incomplete,
+    // and every child is reaped.
+    RunInterrupt interrupt;
+    asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        finished.signal = signal;
+        interrupt.request();
+    });
     finished.run.version = SMTPSPEC_VERSION;
     finished.run.profile = std::string(to_string(plan.chosen.profile));
     finished.run.strict = options.strict;
@@ -150,14 +161,17 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     finished.run.target = reach.target.description.empty() ? options.target : reach.target.description;
     if (!reach.error.empty()) {
         finished.unreachable = reach.error;
+        signals.cancel();   // else the pending wait keeps the io_context running
         co_return finished;
     }
     const RunObserver observer{
         [&](const Scenario& s) { progress.scenario_started(s.id, s.title); },
         [&](const ScenarioResult& r) { progress.scenario_finished(r); },
     };
-    finished.run.scenarios =
-        co_await run_scenarios(plan.chosen.scenarios, reach.target, Registry::builtin(), plan.settings, observer);
+    finished.run.scenarios = co_await run_scenarios(plan.chosen.scenarios, reach.target, Registry::builtin(),
+                                                    plan.settings, observer, &interrupt);
+    finished.run.incomplete = interrupt.requested();
+    signals.cancel();
     if (reach.daemon) co_await reach.daemon->stop();
     if (reach.embedded) reach.embedded->stop();
     finished.run.duration_ms =
@@ -222,6 +236,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
         err << "smtpspec run: " << finished->unreachable << '\n';
         return exit_code::unreachable;
     }
+    if (finished->signal != 0)
+        err << fmt::format("smtpspec run: interrupted by signal {}; the reports hold what finished\n", finished->signal);
 
     out << reports::render_console_report(finished->run, reports::ConsoleOptions{colour, options.verbose});
     if (!options.json.empty()) {
@@ -232,6 +248,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
             return exit_code::harness_error;
         }
     }
+    // An interrupted run passes nothing: the shell's convention, 128 + the signal number.
+    if (finished->signal != 0) return 128 + finished->signal;
     return reports::exit_status(reports::summarize(finished->run));
 }
 

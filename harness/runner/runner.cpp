@@ -1,5 +1,6 @@
 #include "runner/runner.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -44,6 +45,22 @@ ScenarioResult unreachable_result(const Scenario& scenario, const std::string& e
     return result;
 }
 
+void RunInterrupt::request() {
+    requested_ = true;
+    for (auto& signal : signals_) signal.emit(asio::cancellation_type::terminal);
+}
+
+asio::cancellation_slot RunInterrupt::slot() { return signals_.emplace_back().slot(); }
+
+ScenarioResult interrupted_result(const Scenario& scenario, std::vector<TranscriptEntry> transcript) {
+    ScenarioResult result = result_header(scenario);
+    result.outcome = Outcome::skipped;
+    result.transcript = std::move(transcript);
+    const std::int64_t t = result.transcript.empty() ? 0 : result.transcript.back().t_ms;
+    result.transcript.push_back(TranscriptEntry{t, '*', "the run was interrupted; this scenario is not judged"});
+    return result;
+}
+
 namespace {
 
 asio::awaitable<ScenarioResult> run_one(const Scenario& scenario, const Target& target, const Registry& registry,
@@ -62,19 +79,22 @@ asio::awaitable<ScenarioResult> run_one(const Scenario& scenario, const Target& 
 // A worker takes the next scenario until none is left; `jobs` workers share the list.
 asio::awaitable<void> worker(const std::vector<Scenario>& scenarios, const Target& target, const Registry& registry,
                              const RunSettings& settings, std::vector<ScenarioResult>& results, std::size_t& next,
-                             const RunObserver& observer) {
-    while (next < scenarios.size()) {
+                             const RunObserver& observer, const RunInterrupt* interrupt) {
+    const auto interrupted = [&] { return interrupt != nullptr && interrupt->requested(); };
+    while (next < scenarios.size() && !interrupted()) {
         const std::size_t index = next++;
         if (observer.started) observer.started(scenarios[index]);
         ScenarioResult result;
         try {
             result = co_await run_one(scenarios[index], target, registry, settings.session);
         } catch (const std::exception& e) {
-            // Only smtpspec's own failures get here: the server's are observations.
+            // Only smtpspec's own failures (and cancellation) get here: the server's are observations.
             result = result_header(scenarios[index]);
             result.outcome = Outcome::error;
             result.harness_error = e.what();
         }
+        // What a cancelled session observed is the interruption, not the server.
+        if (interrupted()) result = interrupted_result(scenarios[index], std::move(result.transcript));
         results[index] = std::move(result);
         if (observer.finished) observer.finished(results[index]);
     }
@@ -84,7 +104,7 @@ asio::awaitable<void> worker(const std::vector<Scenario>& scenarios, const Targe
 
 asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Scenario>& scenarios, const Target& target,
                                                            const Registry& registry, const RunSettings& settings,
-                                                           const RunObserver& observer) {
+                                                           const RunObserver& observer, RunInterrupt* interrupt) {
     std::vector<ScenarioResult> results(scenarios.size());
     std::size_t next = 0;
     const auto executor = co_await asio::this_coro::executor;
@@ -92,11 +112,18 @@ asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Sce
 
     // Each worker reports on a channel when it ends, so this coroutine can wait for all of them.
     asio::experimental::channel<void(boost::system::error_code)> finished(executor, jobs);
+    const auto worker_done = [&finished](std::exception_ptr) { finished.try_send(boost::system::error_code{}); };
     for (std::size_t j = 0; j < jobs; ++j) {
-        asio::co_spawn(executor, worker(scenarios, target, registry, settings, results, next, observer),
-                       [&finished](std::exception_ptr) { finished.try_send(boost::system::error_code{}); });
+        auto work = worker(scenarios, target, registry, settings, results, next, observer, interrupt);
+        if (interrupt != nullptr) {
+            asio::co_spawn(executor, std::move(work), asio::bind_cancellation_slot(interrupt->slot(), worker_done));
+        } else {
+            asio::co_spawn(executor, std::move(work), worker_done);
+        }
     }
     for (std::size_t j = 0; j < jobs; ++j) co_await finished.async_receive(asio::use_awaitable);
+    // Scenarios an interruption kept from starting are reported as not run.
+    for (std::size_t i = next; i < scenarios.size(); ++i) results[i] = interrupted_result(scenarios[i]);
     co_return results;
 }
 

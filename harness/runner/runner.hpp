@@ -2,7 +2,9 @@
 // Runs scenarios, up to `jobs` at once on one io_context, each on a fresh connection, and
 // returns their results in scenario order whatever the finishing order.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,9 +32,25 @@ struct RunObserver {
     std::function<void(const ScenarioResult&)> finished;
 };
 
+// Stops a run early (SIGINT, SIGTERM): no further scenario starts, the running ones are
+// cancelled, and their results say they were not finished instead of blaming the server.
+class RunInterrupt {
+public:
+    void request();
+    bool requested() const { return requested_; }
+    asio::cancellation_slot slot();   // one per worker
+
+private:
+    bool requested_ = false;
+    std::deque<asio::cancellation_signal> signals_;   // a deque: signals never move
+};
+
 asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Scenario>& scenarios, const Target& target,
                                                            const Registry& registry, const RunSettings& settings,
-                                                           const RunObserver& observer);
+                                                           const RunObserver& observer, RunInterrupt* interrupt = nullptr);
+
+// The result of a scenario the run did not finish because it was interrupted.
+ScenarioResult interrupted_result(const Scenario& scenario, std::vector<TranscriptEntry> transcript = {});
 
 // The result of a scenario whose connection could not be made: the server's failure to
 // answer, judged on the scenario's first awaited reply.

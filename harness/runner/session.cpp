@@ -26,7 +26,7 @@ public:
     // A view, not a string: callers pass literals, and g++ 12 mishandles temporaries passed
     // into a co_await'ed coroutine.
     asio::awaitable<IoResult> send(std::string_view bytes) {
-        note('C', redact(bytes, options_.variables));
+        note('C', std::string(bytes));
         const auto outcome = co_await transport_.write(bytes, options_.write_timeout);
         if (!outcome.ok()) note('*', fmt::format("write failed: {}", describe(outcome)));
         co_return outcome;
@@ -53,9 +53,11 @@ public:
         }
     }
 
+    // Every direction is redacted: a server may echo a credential back (in a 535's text, or
+    // its stderr), and no report may show one.
     void note(char direction, std::string data) {
         const auto t = std::chrono::duration_cast<Millis>(Clock::now() - start_).count();
-        result_.transcript.push_back(TranscriptEntry{t, direction, std::move(data)});
+        result_.transcript.push_back(TranscriptEntry{t, direction, redact(data, options_.variables)});
     }
 
     void collect_diagnostics() {
@@ -143,6 +145,12 @@ void skip_step(ScenarioResult& result, std::size_t index, const Step& step, cons
         if (k < step.replies.size()) j.command = step.replies[k].command;
         result.steps.push_back(step_result(index, k, step, "", std::move(j)));
     }
+}
+
+Reply redacted(Reply reply, const Variables& variables) {
+    reply.raw = redact(reply.raw, variables);
+    for (auto& line : reply.lines) line = redact(line, variables);
+    return reply;
 }
 
 Millis timeout_for(const Step& step, const Scenario& scenario, const SessionOptions& options) {
@@ -249,7 +257,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
             r.transcript_begin = exchange_begin;
             r.transcript_end = result.transcript.size();
-            if (auto* reply = std::get_if<Reply>(&observation)) r.reply = std::move(*reply);
+            if (auto* reply = std::get_if<Reply>(&observation)) r.reply = redacted(std::move(*reply), options.variables);
             const Verdict verdict = r.judgement.verdict;
             result.steps.push_back(std::move(r));
             if (is_fatal(verdict)) {

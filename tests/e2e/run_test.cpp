@@ -206,3 +206,30 @@ TEST(RunErrors, BadOptionsAreExitCode2) {
 
 }  // namespace
 }  // namespace smtpspec
+
+namespace smtpspec {
+namespace {
+
+TEST(RunInterrupted, SigintWritesTheReportMarkedIncompleteAndReapsEveryChild) {
+    const std::string marker = "interrupt-test-" + std::to_string(::getpid());
+    const auto json_path = std::filesystem::temp_directory_path() / (marker + ".json");
+    const std::string server = std::string("'") + MISBEHAVING_SERVER + "' never-greets --stdio " + marker;
+    const std::string run = smtpspec_command("run --color never --jobs 2 --greeting-timeout 60 --json '" +
+                                             json_path.string() + "' --spawn \"" + server + "\"");
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = run_command("(" + run + " >/dev/null & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\"; "
+                                    "sleep 0.2; pgrep -a -x misbehaving_ser | grep -F '" + marker + "' || echo no-children)");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+    EXPECT_NE(result.out.find("exit=130"), std::string::npos) << result.out << result.err;
+    EXPECT_NE(result.out.find("no-children"), std::string::npos) << "orphans left: " << result.out;
+    std::ifstream in(json_path);
+    ASSERT_TRUE(in) << "no report written";
+    const auto report = nlohmann::json::parse(in);
+    std::filesystem::remove(json_path);
+    EXPECT_EQ(report.at("incomplete"), true);
+    EXPECT_EQ(report.at("summary").at("failed"), 0) << "an interruption is not the server's failure";
+    EXPECT_EQ(report.at("summary").at("scenarios").get<std::size_t>(), report.at("scenarios").size());
+}
+
+}  // namespace
+}  // namespace smtpspec

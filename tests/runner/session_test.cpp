@@ -164,10 +164,13 @@ TEST(Session, AnAdvertisedExtensionLetsTheScenarioRun) {
 }
 
 TEST(Session, SecretsNeverReachTheTranscriptOrTheResult) {
-    ScriptedTransport server([](std::string_view, ScriptedTransport& t) { t.server_sends("535 5.7.8 no\r\n"); });
-    server.server_sends("220 mx.example\r\n");
     SessionOptions options;
     options.variables.set("password", "marker-Pa55word");
+    // The server echoes what it got, as a careless one might in its error text.
+    ScriptedTransport server([&](std::string_view written, ScriptedTransport& t) {
+        t.server_sends("535 5.7.8 bad credentials " + std::string(written.substr(11, written.size() - 13)) + "\r\n");
+    });
+    server.server_sends("220 mx.example\r\n");
     const auto result = run(scenario_from(scenario_json(R"({"expect": "greeting"}, {"send": "AUTH PLAIN {auth_plain}"})")),
                             server, options);
     EXPECT_NE(server.written().find(options.variables.values.at("auth_plain")), std::string::npos);
@@ -176,6 +179,9 @@ TEST(Session, SecretsNeverReachTheTranscriptOrTheResult) {
         EXPECT_EQ(entry.data.find("marker-Pa55word"), std::string::npos);
     }
     EXPECT_EQ(result.steps[1].sent.find(options.variables.values.at("auth_plain")), std::string::npos);
+    ASSERT_TRUE(result.steps[1].reply.has_value());
+    EXPECT_EQ(result.steps[1].reply->raw.find(options.variables.values.at("auth_plain")), std::string::npos);
+    EXPECT_NE(result.steps[1].reply->raw.find("***"), std::string::npos) << result.steps[1].reply->raw;
 }
 
 TEST(Session, MessageContentIsDotStuffedOnTheWire) {
