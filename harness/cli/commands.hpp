@@ -53,7 +53,9 @@ struct RunOptions {
     std::string helo;
     std::string from;
     std::string rcpt;
-    std::string json;             // report file
+    std::string json;             // report files; empty: not written
+    std::string junit;
+    std::string html;
     std::string color = "auto";   // auto, always, never
     bool verbose = false;
 };

@@ -19,7 +19,9 @@
 #include "cli/scenario_options.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/console_report.hpp"
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
+#include "reports/junit_report.hpp"
 #include "reports/progress.hpp"
 #include "reports/summary.hpp"
 #include "runner/daemon.hpp"
@@ -210,6 +212,10 @@ void setup_run(CLI::App& app, RunOptions& options) {
     run->add_option("--rcpt", options.rcpt, "A recipient the server accepts (default postmaster@example.com)")
         ->type_name("ADDR");
     run->add_option("--json", options.json, "Write the JSON report to FILE (written atomically)")->type_name("FILE");
+    run->add_option("--junit", options.junit, "Write a JUnit XML report to FILE, for CI (written atomically)")
+        ->type_name("FILE");
+    run->add_option("--html", options.html, "Write a self-contained HTML report to FILE (written atomically)")
+        ->type_name("FILE");
     run->add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     run->add_flag("--verbose,-v", options.verbose, "Also show passed scenarios and every step");
@@ -240,14 +246,21 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
         err << fmt::format("smtpspec run: interrupted by signal {}; the reports hold what finished\n", finished->signal);
 
     out << reports::render_console_report(finished->run, reports::ConsoleOptions{colour, options.verbose});
-    if (!options.json.empty()) {
+    // Every report is attempted even when one cannot be written: a CI job loses as little as possible.
+    bool all_written = true;
+    const auto write = [&](const std::string& path, auto writer) {
+        if (path.empty()) return;
         try {
-            reports::write_json_report(finished->run, options.json);
+            writer(finished->run, path);
         } catch (const reports::WriteError& e) {
             err << "smtpspec run: " << e.what() << '\n';
-            return exit_code::harness_error;
+            all_written = false;
         }
-    }
+    };
+    write(options.json, reports::write_json_report);
+    write(options.junit, reports::write_junit_report);
+    write(options.html, reports::write_html_report);
+    if (!all_written) return exit_code::harness_error;
     // An interrupted run passes nothing: the shell's convention, 128 + the signal number.
     if (finished->signal != 0) return 128 + finished->signal;
     return reports::exit_status(reports::summarize(finished->run));
