@@ -100,6 +100,22 @@ struct Reach {
     std::string error;   // set when the target cannot be reached or started: exit 3
 };
 
+// A command that cannot run at all (not found, not executable: the shell exits 127 or 126 at
+// once) is one clear message and exit 3, not a disconnection per scenario.
+asio::awaitable<std::string> probe_spawn(const SpawnSettings& spawn) {
+    auto probe = co_await ProcessTransport::spawn(spawn);
+    if (!probe.transport) co_return probe.error;
+    auto& child = static_cast<ProcessTransport&>(*probe.transport);
+    const auto exit_code = co_await child.exit_code_within(Millis(300));
+    if (exit_code && (*exit_code == 126 || *exit_code == 127)) {
+        std::string said;
+        for (const auto& text : child.take_diagnostics()) said += text;
+        co_return fmt::format("cannot start '{}' (exit status {}): {}", spawn.command, *exit_code, said);
+    }
+    co_await child.close();
+    co_return "";
+}
+
 asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan) {
     Reach reach;
     const Millis connect_timeout = plan.settings.session.greeting_timeout;
@@ -107,6 +123,7 @@ asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan)
         SpawnSettings spawn{options.spawn};
         reach.target.description = "spawn: " + options.spawn;
         reach.target.connect = [spawn]() { return ProcessTransport::spawn(spawn); };
+        reach.error = co_await probe_spawn(spawn);
         co_return reach;
     }
     if (!plan.target) {

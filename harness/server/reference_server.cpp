@@ -169,7 +169,9 @@ asio::awaitable<bool> ReferenceServer::State::wait_before_next_accept() {
 // the client leaves, the idle timeout, or stop().
 asio::awaitable<void> ReferenceServer::State::converse(Connection& connection) {
     SmtpEngine engine(config.engine);
-    if (!co_await write_all(connection, engine.greeting(), config.idle_timeout)) co_return;
+    // A named string, not a temporary, outlives the co_await for certain under g++ 12.
+    const std::string greeting = engine.greeting();
+    if (!co_await write_all(connection, greeting, config.idle_timeout)) co_return;
     std::vector<char> buffer(config.read_buffer_size);
     std::string replies;
     for (;;) {

@@ -82,6 +82,17 @@ asio::awaitable<bool> ProcessTransport::wait_for_exit(Millis timeout) {
     co_return outcome.index() == 0;
 }
 
+asio::awaitable<std::optional<int>> ProcessTransport::exit_code_within(Millis timeout) {
+    // Plain statements: g++ 12 miscompiled the co_await-in-condition form of this function.
+    const bool exited = co_await wait_for_exit(timeout);
+    std::optional<int> code;
+    if (exited) {
+        reaped_ = true;
+        code = process_.exit_code();
+    }
+    co_return code;
+}
+
 asio::awaitable<void> ProcessTransport::close() {
     if (reaped_) co_return;
     boost::system::error_code ignored;

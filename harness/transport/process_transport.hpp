@@ -7,6 +7,7 @@
 #include <boost/process/v2/process.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ public:
     std::string describe() const override { return "spawn: " + settings_.command; }
 
     int pid() const { return process_.id(); }
+    // The child's exit code if it ends within `timeout` (it is then reaped), else nothing.
+    asio::awaitable<std::optional<int>> exit_code_within(Millis timeout);
 
     // What the child wrote to stderr. The reader coroutine owns a reference, so the state
     // outlives the transport until the reader has seen the pipe close.

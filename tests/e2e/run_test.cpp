@@ -196,6 +196,13 @@ TEST(RunErrors, ADaemonThatExitsIsExitCode3WithItsOutput) {
     EXPECT_NE(run.command.err.find("broken-daemon-output"), std::string::npos) << run.command.err;
 }
 
+TEST(RunErrors, ASpawnCommandThatCannotStartIsExitCode3) {
+    const auto run = run_smtpspec("--spawn '/nonexistent/smtpd -bs'");
+    EXPECT_EQ(run.command.exit_code, 3);
+    EXPECT_NE(run.command.err.find("/nonexistent/smtpd"), std::string::npos) << run.command.err;
+    EXPECT_NE(run.command.err.find("not found"), std::string::npos) << run.command.err;
+}
+
 TEST(RunErrors, BadOptionsAreExitCode2) {
     EXPECT_EQ(run_smtpspec("--target nonsense").command.exit_code, 2);
     EXPECT_EQ(run_smtpspec("--start 'true'").command.exit_code, 2);
