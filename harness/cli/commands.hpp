@@ -63,4 +63,20 @@ void setup_run(CLI::App& app, RunOptions& options);
 // `stdout_is_tty` decides progress style and colour (with NO_COLOR); tests pass false.
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, bool stdout_is_tty);
 
+// `compare` and `merge` work on saved JSON reports (`run --json`), not on a server.
+struct CompareOptions {
+    std::vector<std::string> reports;
+    std::string html;             // empty: the text matrix on stdout
+    std::string json;
+};
+void setup_compare(CLI::App& app, CompareOptions& options);
+int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& err);
+
+struct MergeOptions {
+    std::vector<std::string> reports;
+    std::string json;
+};
+void setup_merge(CLI::App& app, MergeOptions& options);
+int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace smtpspec::cli

@@ -36,6 +36,10 @@ int run(int argc, char** argv) {
     cli::setup_run(app, run);
     cli::ServeOptions serve;
     cli::setup_serve(app, serve);
+    cli::CompareOptions compare;
+    cli::setup_compare(app, compare);
+    cli::MergeOptions merge;
+    cli::setup_merge(app, merge);
 
     try {
         app.parse(argc, argv);
@@ -49,6 +53,8 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("list")) return cli::run_list(list, std::cout, std::cerr);
     if (app.got_subcommand("run")) return cli::run_run(run, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
     if (app.got_subcommand("serve")) return cli::run_serve(serve, std::cout, std::cerr);
+    if (app.got_subcommand("compare")) return cli::run_compare(compare, std::cout, std::cerr);
+    if (app.got_subcommand("merge")) return cli::run_merge(merge, std::cout, std::cerr);
     return exit_code::usage;
 }
 

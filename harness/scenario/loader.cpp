@@ -1,4 +1,5 @@
 #include "scenario/loader.hpp"
+#include "scenario/natural_order.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -747,37 +748,6 @@ bool is_scenario_file(const fs::path& path) {
     return name.ends_with(".json") && !name.ends_with(".schema.json");
 }
 
-// Section numbers read as numbers: 4.1.1.2-mail.json comes before 4.1.1.10-quit.json, so
-// scenarios load (and report) in the RFC's order.
-bool natural_less(const fs::path& a, const fs::path& b) {
-    const std::string x = a.generic_string();
-    const std::string y = b.generic_string();
-    std::size_t i = 0;
-    std::size_t j = 0;
-    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-    while (i < x.size() && j < y.size()) {
-        if (is_digit(x[i]) && is_digit(y[j])) {
-            const std::size_t i0 = i;
-            const std::size_t j0 = j;
-            while (i < x.size() && is_digit(x[i])) ++i;
-            while (j < y.size() && is_digit(y[j])) ++j;
-            const std::string_view nx = std::string_view(x).substr(i0, i - i0);
-            const std::string_view ny = std::string_view(y).substr(j0, j - j0);
-            // Same value with more leading zeros sorts later; otherwise shorter is smaller.
-            const auto tx = nx.substr(std::min(nx.find_first_not_of('0'), nx.size()));
-            const auto ty = ny.substr(std::min(ny.find_first_not_of('0'), ny.size()));
-            if (tx.size() != ty.size()) return tx.size() < ty.size();
-            if (tx != ty) return tx < ty;
-            if (nx.size() != ny.size()) return nx.size() < ny.size();
-        } else {
-            if (x[i] != y[j]) return x[i] < y[j];
-            ++i;
-            ++j;
-        }
-    }
-    return x.size() - i < y.size() - j;
-}
-
 std::vector<fs::path> files_under(const fs::path& dir, std::vector<LoadIssue>& issues) {
     std::vector<fs::path> files;
     std::error_code ec;
@@ -785,7 +755,9 @@ std::vector<fs::path> files_under(const fs::path& dir, std::vector<LoadIssue>& i
         if (it->is_regular_file(ec) && is_scenario_file(it->path())) files.push_back(it->path());
     }
     if (ec) issues.push_back(LoadIssue{dir.generic_string(), "", "cannot list directory: " + ec.message()});
-    std::sort(files.begin(), files.end(), natural_less);
+    // Section numbers read as numbers, so scenarios load (and report) in the RFC's order.
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return natural_less(a.generic_string(), b.generic_string()); });
     if (files.empty() && !ec) {
         issues.push_back(LoadIssue{dir.generic_string(), "", "no scenario files (*.json) in this directory"});
     }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <csignal>
 
 #include "transport/bounded_io.hpp"
 
@@ -25,7 +26,10 @@ asio::awaitable<void> collect_stderr(std::shared_ptr<ProcessTransport::StderrSta
             state->text.append(chunk.data(), std::min(n, room));
             state->truncated = state->truncated || n > room;
         }
-        if (ec) co_return;
+        if (ec) {
+            state->ended = true;
+            co_return;
+        }
     }
 }
 
@@ -47,6 +51,10 @@ ProcessTransport::~ProcessTransport() {
 }
 
 asio::awaitable<ConnectResult> ProcessTransport::spawn(const SpawnSettings& settings) {
+    // Writing to a child that has exited raises SIGPIPE, which would end smtpspec; ignored, the
+    // write fails with EPIPE and the session observes a closed connection.
+    static const bool sigpipe_ignored = (std::signal(SIGPIPE, SIG_IGN), true);
+    (void)sigpipe_ignored;
     const auto executor = co_await asio::this_coro::executor;
     asio::writable_pipe in(executor);
     asio::readable_pipe out(executor);
@@ -106,6 +114,13 @@ asio::awaitable<void> ProcessTransport::close() {
         }
     }
     reaped_ = true;
+    // The child is gone, so its stderr ends as soon as the reader has drained it; wait a little
+    // for that, but not for a grandchild that kept the pipe open.
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    for (int i = 0; i < 20 && !stderr_->ended; ++i) {
+        tick.expires_after(Millis(10));
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     stderr_->pipe.close(ignored);
 }
 

@@ -44,6 +44,7 @@ public:
         std::string text;
         std::size_t taken = 0;
         bool truncated = false;
+        bool ended = false;   // the reader saw end of stream (or an error)
     };
 
     ProcessTransport(SpawnSettings settings, boost::process::v2::process process, asio::writable_pipe in,

@@ -1,0 +1,62 @@
+// Merging the JSON reports of one suite run split into shards.
+#include "reports/merge.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace smtpspec::reports {
+
+namespace {
+
+constexpr std::string_view embedded_prefix = "embedded reference server (";
+
+// Each shard's embedded server listens on a port of its own; the port says nothing about the
+// server tested.
+std::string_view target_identity(std::string_view target) {
+    return target.starts_with(embedded_prefix) ? embedded_prefix : target;
+}
+
+void require_same(const LabelledRun& first, const LabelledRun& other, std::string_view field,
+                  const std::string& a, const std::string& b) {
+    if (a == b) return;
+    throw MergeError(fmt::format("{} and {} are not shards of one run: {} differs ('{}' against '{}')", first.first,
+                                 other.first, field, a, b));
+}
+
+void check_same_run(const LabelledRun& first, const LabelledRun& other) {
+    require_same(first, other, "version", first.second.version, other.second.version);
+    require_same(first, other, "target", std::string(target_identity(first.second.target)),
+                 std::string(target_identity(other.second.target)));
+    require_same(first, other, "profile", first.second.profile, other.second.profile);
+    require_same(first, other, "strict", first.second.strict ? "true" : "false", other.second.strict ? "true" : "false");
+}
+
+}  // namespace
+
+RunResult merge_runs(const std::vector<LabelledRun>& shards) {
+    if (shards.empty()) throw MergeError("no reports to merge");
+    const LabelledRun& first = shards.front();
+    RunResult merged = first.second;
+    merged.scenarios.clear();
+    std::map<std::string, std::string> shard_of_id;
+    for (const auto& shard : shards) {
+        check_same_run(first, shard);
+        const RunResult& run = shard.second;
+        merged.started = std::min(merged.started, run.started);   // ISO 8601 UTC sorts as text
+        merged.duration_ms = std::max(merged.duration_ms, run.duration_ms);
+        merged.incomplete = merged.incomplete || run.incomplete;
+        for (const auto& scenario : run.scenarios) {
+            const auto [seen, inserted] = shard_of_id.emplace(scenario.id, shard.first);
+            if (!inserted)
+                throw MergeError(fmt::format("scenario {} is in both {} and {}", scenario.id, seen->second, shard.first));
+            merged.scenarios.push_back(scenario);
+        }
+    }
+    std::stable_sort(merged.scenarios.begin(), merged.scenarios.end(),
+                     [](const ScenarioResult& a, const ScenarioResult& b) { return natural_less(a.id, b.id); });
+    return merged;
+}
+
+}  // namespace smtpspec::reports

@@ -1,0 +1,110 @@
+// Merging shards of one run: the merged report equals the run made at once.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "reports/json_report.hpp"
+#include "reports/merge.hpp"
+#include "reports/sample_run.hpp"
+
+namespace smtpspec::reports {
+namespace {
+
+using testing::sample_run;
+
+// The sample run split into two shards, each with a header of its own as separate CI jobs write.
+std::vector<LabelledRun> two_shards(const RunResult& whole) {
+    RunResult a = whole;
+    RunResult b = whole;
+    a.scenarios.clear();
+    b.scenarios.clear();
+    for (std::size_t i = 0; i < whole.scenarios.size(); ++i) (i % 2 == 0 ? a : b).scenarios.push_back(whole.scenarios[i]);
+    std::reverse(b.scenarios.begin(), b.scenarios.end());
+    b.started = "2024-05-01T11:59:00Z";
+    b.duration_ms = whole.duration_ms + 500;
+    return {{"a.json", a}, {"b.json", b}};
+}
+
+std::string merge_message(const std::vector<LabelledRun>& shards) {
+    try {
+        merge_runs(shards);
+    } catch (const MergeError& e) {
+        return e.what();
+    }
+    return "(merged)";
+}
+
+TEST(NaturalLess, ComparesNumbersByValue) {
+    EXPECT_TRUE(natural_less("rfc5321/4.1.1.2/1", "rfc5321/4.1.1.10/1"));
+    EXPECT_FALSE(natural_less("rfc5321/4.1.1.10/1", "rfc5321/4.1.1.2/1"));
+    EXPECT_TRUE(natural_less("rfc5321/3.3/2", "rfc5321/3.3/10"));
+    EXPECT_TRUE(natural_less("rfc2920/3.2/1", "rfc5321/3.3/1"));
+    EXPECT_TRUE(natural_less("rfc5321/4.1.1/4", "rfc5321/4.1.1.4/2"));
+    EXPECT_TRUE(natural_less("rfc5321/4.1/1", "rfc5321/4.1/1a"));
+    EXPECT_FALSE(natural_less("rfc5321/4.1/1", "rfc5321/4.1/1"));
+    EXPECT_TRUE(natural_less("rfc5321/4.1.1.9/01", "rfc5321/4.1.1.9/2"));
+}
+
+TEST(Merge, TwoShardsGiveTheWholeRunSortedById) {
+    RunResult whole = sample_run();
+    const auto shards = two_shards(whole);
+    const RunResult merged = merge_runs(shards);
+
+    RunResult expected = whole;
+    std::stable_sort(expected.scenarios.begin(), expected.scenarios.end(),
+                     [](const ScenarioResult& a, const ScenarioResult& b) { return natural_less(a.id, b.id); });
+    expected.started = "2024-05-01T11:59:00Z";
+    expected.duration_ms = whole.duration_ms + 500;
+    EXPECT_EQ(render_json_report(merged), render_json_report(expected));
+    ASSERT_EQ(merged.scenarios.size(), whole.scenarios.size());
+    EXPECT_EQ(merged.scenarios.front().id, "rfc2920/3.2/1");
+    EXPECT_EQ(merged.scenarios.back().id, "rfc5321/F.6/1");
+}
+
+TEST(Merge, AnIncompleteShardMakesTheRunIncomplete) {
+    auto shards = two_shards(sample_run());
+    shards[1].second.incomplete = true;
+    EXPECT_TRUE(merge_runs(shards).incomplete);
+}
+
+TEST(Merge, AMismatchedProfileNamesTheFieldAndBothFiles) {
+    auto shards = two_shards(sample_run());
+    shards[1].second.profile = "rfc2821";
+    const auto message = merge_message(shards);
+    EXPECT_NE(message.find("profile"), std::string::npos) << message;
+    EXPECT_NE(message.find("a.json"), std::string::npos) << message;
+    EXPECT_NE(message.find("b.json"), std::string::npos) << message;
+    EXPECT_NE(message.find("rfc2821"), std::string::npos) << message;
+}
+
+TEST(Merge, VersionTargetAndStrictMustAgree) {
+    for (const char* field : {"version", "target", "strict"}) {
+        auto shards = two_shards(sample_run());
+        RunResult& b = shards[1].second;
+        if (std::string_view(field) == "version") b.version = "0.2.0";
+        if (std::string_view(field) == "target") b.target = "127.0.0.1:2626";
+        if (std::string_view(field) == "strict") b.strict = true;
+        EXPECT_NE(merge_message(shards).find(field), std::string::npos) << field;
+    }
+}
+
+TEST(Merge, EmbeddedServersOnDifferentPortsAreOneTarget) {
+    auto shards = two_shards(sample_run());
+    shards[0].second.target = "embedded reference server (127.0.0.1:40001)";
+    shards[1].second.target = "embedded reference server (127.0.0.1:40002)";
+    EXPECT_EQ(merge_runs(shards).target, "embedded reference server (127.0.0.1:40001)");
+}
+
+TEST(Merge, ADuplicateIdNamesItAndBothFiles) {
+    auto shards = two_shards(sample_run());
+    shards[1].second.scenarios.push_back(shards[0].second.scenarios.front());
+    const auto message = merge_message(shards);
+    EXPECT_NE(message.find(shards[0].second.scenarios.front().id), std::string::npos) << message;
+    EXPECT_NE(message.find("a.json"), std::string::npos) << message;
+    EXPECT_NE(message.find("b.json"), std::string::npos) << message;
+}
+
+TEST(Merge, NothingToMergeIsAnError) { EXPECT_THROW(merge_runs({}), MergeError); }
+
+}  // namespace
+}  // namespace smtpspec::reports
