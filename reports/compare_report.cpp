@@ -1,6 +1,8 @@
 // Several runs side by side: the matrix, as text, HTML and JSON.
 #include "reports/compare_report.hpp"
 
+#include "reports/console_report.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -69,25 +71,6 @@ std::string text_line(std::string_view first, std::size_t first_width, const std
 }
 
 // ---- HTML ----------------------------------------------------------------------------------
-
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-// Anything taken from a report: the server's text and the report's own strings alike.
-std::string text_html(std::string_view text) { return html_escaped(escape_text(text)); }
 
 // Built from positions, never from ids, so that no report string reaches an attribute.
 std::string anchor(std::size_t target, std::size_t scenario) { return fmt::format("t{}-s{}", target + 1, scenario); }
@@ -198,15 +181,7 @@ Comparison compare_runs(const std::vector<LabelledRun>& runs) {
 
 std::string_view short_label(const ComparisonCell& cell) {
     if (!cell.present) return "-";
-    switch (cell.outcome) {
-        case Outcome::passed: return "PASS";
-        case Outcome::warned: return "WARN";
-        case Outcome::failed: return "FAIL";
-        case Outcome::unimplemented: return "UNIMPL";
-        case Outcome::skipped: return "SKIP";
-        case Outcome::error: return "ERROR";
-    }
-    return "?";
+    return outcome_label(cell.outcome);
 }
 
 std::string render_compare_text(const Comparison& comparison) {

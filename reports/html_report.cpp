@@ -26,27 +26,6 @@ using Out = std::back_insert_iterator<std::string>;
 
 // ---- escaping ------------------------------------------------------------------------------
 
-// For element content and quoted attribute values alike.
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-// Text written by smtpspec or a scenario author (it may hold "§", and may quote the server):
-// controls and invalid UTF-8 made visible first, so the page is always valid UTF-8.
-std::string text_html(std::string_view text) { return html_escaped(escape_text(text)); }
-
 bool is_printable_ascii(char c) { return c >= 0x20 && c <= 0x7E; }
 
 // Octets from the wire with every octet outside printable ASCII shown by escape_octets: a

@@ -119,4 +119,22 @@ std::vector<std::string> escaped_lines(std::string_view octets) {
     return lines;
 }
 
+std::string html_escaped(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string text_html(std::string_view text) { return html_escaped(escape_text(text)); }
+
 }  // namespace smtpspec::reports

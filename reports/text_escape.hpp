@@ -33,4 +33,10 @@ bool is_valid_utf8(std::string_view octets);
 // Valid sequences are kept; every octet that does not begin a valid sequence becomes U+FFFD.
 std::string replace_invalid_utf8(std::string_view octets);
 
+// For HTML element content and quoted attribute values alike: & < > " ' escaped.
+std::string html_escaped(std::string_view text);
+// Text from a report for an HTML page: controls and invalid UTF-8 made visible first
+// (escape_text), then HTML-escaped, so the page is valid UTF-8 and no text becomes markup.
+std::string text_html(std::string_view text);
+
 }  // namespace smtpspec::reports
