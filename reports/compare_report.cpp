@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "reports/text_escape.hpp"
+#include "reports/waiver_text.hpp"
 
 namespace smtpspec::reports {
 
@@ -81,14 +82,15 @@ table{border-collapse:collapse;margin-bottom:1.5em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 td.cell a{color:inherit;text-decoration:none;display:block}
 .passed{background:#d8f0d8}.warned{background:#f8efc0}.failed{background:#f6cccc}
-.unimplemented{background:#ecd6f0}.skipped{background:#e6e6e6}.error{background:#e3b3e8}
+.unimplemented{background:#ecd6f0}.skipped{background:#e6e6e6}.error{background:#e3b3e8}.waived{background:#d6e4f6}
 .absent{color:#888}
 small{color:#555}
 code{font-family:ui-monospace,monospace;white-space:pre-wrap}
 section{margin-bottom:1.5em}
 @media (prefers-color-scheme:dark){body{color:#ddd;background:#1b1b1b}th,td{border-color:#555}
 .passed{background:#1f4d1f}.warned{background:#5a4d10}.failed{background:#652222}
-.unimplemented{background:#4e2a55}.skipped{background:#3a3a3a}.error{background:#5e1f66}small{color:#aaa}}
+.unimplemented{background:#4e2a55}.skipped{background:#3a3a3a}.error{background:#5e1f66}.waived{background:#1f3a5e}
+small{color:#aaa}}
 )";
 
 std::string html_cell(const ComparisonCell& cell, std::size_t target) {
@@ -126,8 +128,9 @@ std::string html_step_row(const StepResult& step) {
     const Judgement& j = step.judgement;
     return fmt::format("<tr><td>{}.{}</td><td><code>{}</code></td><td class=\"{}\">{}</td><td><code>{}</code></td>"
                        "<td><code>{}</code></td><td>{}</td></tr>\n",
-                       step.step, step.reply_index, text_html(j.command), is_failure(j.verdict) ? "failed" : "",
-                       to_string(j.verdict), text_html(joined(j.expected)), text_html(j.actual), text_html(j.detail));
+                       step.step + 1, step.reply_index + 1, text_html(j.command),
+                       step.waived ? "waived" : is_failure(j.verdict) ? "failed" : "",
+                       fmt::format("{}{}", to_string(j.verdict), step.waived ? " (waived)" : ""), text_html(joined(j.expected)), text_html(j.actual), text_html(j.detail));
 }
 
 std::string html_scenario_details(const ScenarioResult& scenario, const ComparedTarget& target, std::size_t t,
@@ -137,6 +140,8 @@ std::string html_scenario_details(const ScenarioResult& scenario, const Compared
                                   to_string(scenario.outcome), to_string(scenario.outcome));
     if (!scenario.harness_error.empty())
         out += "<p>harness error: <code>" + text_html(scenario.harness_error) + "</code></p>\n";
+    for (const auto& waiver : scenario.waivers)
+        out += fmt::format("<p>{}: {}</p>\n", waiver_state_words(waiver.state), text_html(describe_waiver(waiver)));
     out += "<table><tr><th>step</th><th>command</th><th>verdict</th><th>expected</th><th>actual</th><th>detail</th></tr>\n";
     for (const auto& step : scenario.steps) out += html_step_row(step);
     return out + "</table></section>\n";

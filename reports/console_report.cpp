@@ -10,6 +10,7 @@
 
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
+#include "reports/waiver_text.hpp"
 
 namespace smtpspec::reports {
 
@@ -231,7 +232,8 @@ void write_offending_step(Out out, const ScenarioResult& scenario, std::size_t i
     const auto& judgement = step.judgement;
     fmt::format_to(out, "  {}  {}{}\n", paint(step_name(step), Tone::strong, colour), escape_text(step.action),
                    step.sent.empty() ? std::string() : "  " + visible(step.sent));
-    write_field(out, "verdict", paint(to_string(judgement.verdict), tone_of(judgement.verdict), colour));
+    const auto verdict = paint(to_string(judgement.verdict), tone_of(judgement.verdict), colour);
+    write_field(out, "verdict", step.waived ? verdict + " (waived by the baseline)" : verdict);
     write_field(out, "expected", escape_text(joined(judgement.expected, ", ")));
     if (!judgement.non_strict.empty()) write_field(out, "tolerated", escape_text(joined(judgement.non_strict, ", ")));
     write_field(out, "actual", readable(judgement.actual.empty() ? "-" : judgement.actual));
@@ -248,8 +250,28 @@ void write_skipped_note(Out out, const ScenarioResult& scenario, Colour colour) 
     fmt::format_to(out, "  {}\n", paint(note, Tone::muted, colour));
 }
 
+// ---- baseline --------------------------------------------------------------------------------
+
+std::string waiver_text(const Waiver& waiver) { return readable(describe_waiver(waiver)); }
+
+Tone waiver_tone(WaiverState state) {
+    switch (state) {
+        case WaiverState::applied: return Tone::muted;
+        case WaiverState::expired: return Tone::bad;
+        case WaiverState::unneeded: return Tone::warning;
+    }
+    return Tone::plain;
+}
+
+void write_waivers(Out out, const ScenarioResult& scenario, Colour colour) {
+    for (const auto& waiver : scenario.waivers)
+        fmt::format_to(out, "  {} {}\n", paint(fmt::format("{}:", waiver_state_words(waiver.state)), waiver_tone(waiver.state), colour),
+                       waiver_text(waiver));
+}
+
 void write_problem_scenario(Out out, const ScenarioResult& scenario, Colour colour) {
     write_scenario_header(out, scenario, colour);
+    write_waivers(out, scenario, colour);
     if (!scenario.harness_error.empty()) {
         const auto label = paint("harness error:", Tone::error, colour);
         fmt::format_to(out, "  {} {}\n", label, readable(scenario.harness_error));
@@ -273,7 +295,35 @@ void write_step_line(Out out, const StepResult& step, Colour colour) {
 
 void write_quiet_scenario(Out out, const ScenarioResult& scenario, Colour colour) {
     write_scenario_header(out, scenario, colour);
+    write_waivers(out, scenario, colour);
     for (const auto& step : scenario.steps) write_step_line(out, step, colour);
+}
+
+// A waived scenario is known and accepted: one line per accepted step, not the whole story.
+void write_waived_scenario(Out out, const ScenarioResult& scenario, Colour colour) {
+    const auto label = fmt::format("{:<{}}", outcome_label(scenario.outcome), outcome_label_width);
+    fmt::format_to(out, "{} {}  {}\n", paint(label, tone_of(scenario.outcome), colour),
+                   paint(escape_text(scenario.id), Tone::strong, colour), escape_text(scenario.title));
+    write_waivers(out, scenario, colour);
+}
+
+// Entries of the baseline that want a person's attention, after the scenarios they name.
+void write_baseline_notes(Out out, const RunResult& run, Colour colour) {
+    std::vector<std::string> lines;
+    for (const auto& scenario : run.scenarios)
+        for (const auto& waiver : scenario.waivers)
+            if (waiver.state != WaiverState::applied)
+                lines.push_back(fmt::format("  {} {} {}\n", paint(fmt::format("{}:", waiver_state_words(waiver.state)),
+                                                                 waiver_tone(waiver.state), colour),
+                                            escape_text(scenario.id), waiver_text(waiver)));
+    if (!run.baseline) return;
+    if (!run.baseline->not_run.empty())
+        lines.push_back(fmt::format("  {} {}\n", paint("not in this run:", Tone::muted, colour),
+                                    escape_text(fmt::format("{}", fmt::join(run.baseline->not_run, ", ")))));
+    if (lines.empty()) return;
+    fmt::format_to(out, "{} {}\n", paint("Baseline", Tone::strong, colour), readable(run.baseline->file));
+    for (const auto& line : lines) fmt::format_to(out, "{}", line);
+    fmt::format_to(out, "\n");
 }
 
 // ---- summary -------------------------------------------------------------------------------
@@ -327,6 +377,7 @@ Tone tone_of(Outcome outcome) {
         case Outcome::warned: return Tone::warning;
         case Outcome::failed: return Tone::bad;
         case Outcome::error: return Tone::error;
+        case Outcome::waived:
         case Outcome::unimplemented:
         case Outcome::skipped: return Tone::muted;
     }
@@ -345,6 +396,7 @@ std::string_view outcome_label(Outcome outcome) {
         case Outcome::passed: return "PASS";
         case Outcome::warned: return "WARN";
         case Outcome::failed: return "FAIL";
+        case Outcome::waived: return "WAIVED";
         case Outcome::unimplemented: return "UNIMPL";
         case Outcome::skipped: return "SKIP";
         case Outcome::error: return "ERROR";
@@ -372,6 +424,17 @@ std::string render_console_summary(const RunResult& run, Colour colour) {
     std::vector<Count> verdicts;
     for (Verdict verdict : all_verdicts) verdicts.push_back(verdict_count(verdict, summary.count(verdict)));
     write_count_list(std::back_inserter(out), "verdicts", verdicts, colour);
+    if (run.baseline) {
+        const std::vector<Count> baseline{
+            {fmt::format("{} entr{} from {}", run.baseline->entries, run.baseline->entries == 1 ? "y" : "ies",
+                         readable(run.baseline->file)), Tone::plain},
+            {fmt::format("{} can be tightened", summary.waivers_unneeded),
+             summary.waivers_unneeded == 0 ? Tone::muted : Tone::warning},
+            {fmt::format("{} expired", summary.waivers_expired), summary.waivers_expired == 0 ? Tone::muted : Tone::bad},
+            {fmt::format("{} not in this run", run.baseline->not_run.size()), Tone::muted},
+        };
+        write_count_list(std::back_inserter(out), "baseline", baseline, colour);
+    }
     if (run.incomplete)
         fmt::format_to(std::back_inserter(out), "{}\n",
                        paint("INCOMPLETE: the run was interrupted before every scenario ran.", Tone::error, colour));
@@ -385,10 +448,13 @@ std::string render_console_report(const RunResult& run, const ConsoleOptions& op
             write_problem_scenario(std::back_inserter(out), scenario, options.colour);
         else if (options.verbose)
             write_quiet_scenario(std::back_inserter(out), scenario, options.colour);
+        else if (scenario.outcome == Outcome::waived)
+            write_waived_scenario(std::back_inserter(out), scenario, options.colour);
         else
             continue;
         out += "\n";
     }
+    write_baseline_notes(std::back_inserter(out), run, options.colour);
     return out + render_console_summary(run, options.colour);
 }
 

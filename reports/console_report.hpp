@@ -23,7 +23,7 @@ std::string paint(std::string_view text, Tone tone, Colour colour);
 Tone tone_of(Outcome outcome);
 Tone tone_of(Verdict verdict);
 
-// Fixed-width words for an outcome, so that columns line up: "PASS", "WARN", "FAIL", "UNIMPL",
+// Fixed-width words for an outcome, so that columns line up: "PASS", "WARN", "FAIL", "WAIVED", "UNIMPL",
 // "SKIP", "ERROR".
 std::string_view outcome_label(Outcome outcome);
 inline constexpr std::size_t outcome_label_width = 6;
@@ -33,13 +33,14 @@ std::string format_duration(std::int64_t milliseconds);
 
 struct ConsoleOptions {
     Colour colour = Colour::off;
-    // Also list passed, unimplemented and skipped scenarios, with one line per step.
+    // Also list passed, waived, unimplemented and skipped scenarios, with one line per step.
     bool verbose = false;
 };
 
 // Every failed or warned scenario and every harness error — id, title, RFC section, level,
 // and per offending step the octets sent, expected against actual, the rule, the detail and a
-// window of the transcript around the step, escaped with escape_octets — then the summary.
+// window of the transcript around the step, escaped with escape_octets; each waived scenario in
+// a line with its waivers; the baseline's entries that can go or have expired — then the summary.
 std::string render_console_report(const RunResult& run, const ConsoleOptions& options);
 
 // The summary alone: outcome and verdict counts, target, profile and total time.

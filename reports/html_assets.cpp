@@ -17,14 +17,14 @@ constexpr std::string_view stylesheet = R"css(
   --bg: #ffffff; --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --panel: #f6f8fa;
   --hot: #fff8c5; --marker: #8c959f; --octet: #cf222e;
   --passed: #1a7f37; --warned: #9a6700; --failed: #cf222e; --error: #a626a4;
-  --unimplemented: #6e7781; --skipped: #6e7781;
+  --unimplemented: #6e7781; --skipped: #6e7781; --waived: #0969da;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #8d96a0; --line: #30363d; --panel: #161b22;
     --hot: #3a2f00; --marker: #6e7681; --octet: #ff7b72;
     --passed: #3fb950; --warned: #d29922; --failed: #f85149; --error: #d2a8ff;
-    --unimplemented: #8b949e; --skipped: #8b949e;
+    --unimplemented: #8b949e; --skipped: #8b949e; --waived: #58a6ff;
   }
 }
 * { box-sizing: border-box; }
@@ -55,12 +55,19 @@ h2 { font-size: 1rem; margin: 1rem 0 0.4rem; }
 .o-warned, .v-non_strict, .v-nonstandard, .v-deprecated { color: var(--warned); }
 .o-failed, .v-unexpected, .v-violation, .v-malformed, .v-timeout, .v-disconnected { color: var(--failed); }
 .o-error { color: var(--error); }
+.o-waived, .w-applied { color: var(--waived); }
+.w-expired { color: var(--failed); }
+.w-unneeded { color: var(--warned); }
+.waivers { margin: 0; padding: 0; list-style: none; }
+.waivers li { margin: 0.1rem 0; }
+.note { border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.75rem; }
 .o-unimplemented, .v-unimplemented { color: var(--unimplemented); }
 .o-skipped, .v-skipped { color: var(--skipped); }
 .bar .o-passed { background: var(--passed); }
 .bar .o-warned { background: var(--warned); }
 .bar .o-failed { background: var(--failed); }
 .bar .o-error { background: var(--error); }
+.bar .o-waived { background: var(--waived); }
 .bar .o-unimplemented, .bar .o-skipped { background: var(--skipped); }
 #filters {
   position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem;

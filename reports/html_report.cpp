@@ -12,6 +12,7 @@
 #include "reports/html_assets.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
+#include "reports/waiver_text.hpp"
 
 namespace smtpspec::reports {
 
@@ -77,11 +78,12 @@ int attention_rank(Outcome outcome) {
         case Outcome::failed: return 0;
         case Outcome::error: return 1;
         case Outcome::warned: return 2;
-        case Outcome::unimplemented: return 3;
-        case Outcome::skipped: return 4;
-        case Outcome::passed: return 5;
+        case Outcome::waived: return 3;
+        case Outcome::unimplemented: return 4;
+        case Outcome::skipped: return 5;
+        case Outcome::passed: return 6;
     }
-    return 6;
+    return 7;
 }
 
 bool is_offending(Verdict verdict) { return is_failure(verdict) || is_warning(verdict); }
@@ -116,6 +118,7 @@ void render_run_facts(Out out, const RunResult& run, const Summary& summary) {
     render_fact(out, "Started", text_html(run.started));
     render_fact(out, "Duration", format_duration(run.duration_ms));
     render_fact(out, "Scenarios", std::to_string(summary.scenarios));
+    if (run.baseline) render_fact(out, "Baseline", "<code>" + text_html(run.baseline->file) + "</code>");
     render_fact(out, "smtpspec", text_html(run.version));
     fmt::format_to(out, "</dl>\n");
 }
@@ -156,6 +159,23 @@ void render_counts(Out out, const Summary& summary) {
     fmt::format_to(out, "</ul>\n");
 }
 
+void render_baseline_note(Out out, const RunResult& run, const Summary& summary) {
+    if (!run.baseline) return;
+    const auto& baseline = *run.baseline;
+    fmt::format_to(out,
+                   "<p class=\"note\">Baseline <code>{}</code>: {} entries; {} scenario(s) waived; "
+                   "<span class=\"{}\">{} can be tightened</span>; <span class=\"{}\">{} expired</span>",
+                   text_html(baseline.file), baseline.entries, summary.count(Outcome::waived),
+                   summary.waivers_unneeded > 0 ? "w-unneeded" : "muted", summary.waivers_unneeded,
+                   summary.waivers_expired > 0 ? "w-expired" : "muted", summary.waivers_expired);
+    if (!baseline.not_run.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& id : baseline.not_run) ids.push_back("<code>" + text_html(id) + "</code>");
+        fmt::format_to(out, "; not in this run: {}", fmt::join(ids, ", "));
+    }
+    fmt::format_to(out, ".</p>\n");
+}
+
 void render_header(Out out, const RunResult& run, const Summary& summary) {
     fmt::format_to(out, "<header>\n<h1>smtpspec report</h1>\n");
     render_run_facts(out, run, summary);
@@ -165,6 +185,7 @@ void render_header(Out out, const RunResult& run, const Summary& summary) {
         fmt::format_to(out, "<p class=\"alert\">smtpspec itself failed in {} scenario(s): their results say nothing "
                             "about the server.</p>\n",
                        summary.count(Outcome::error));
+    render_baseline_note(out, run, summary);
     render_outcome_bar(out, summary);
     render_counts(out, summary);
     fmt::format_to(out, "</header>\n");
@@ -254,11 +275,20 @@ void render_scenario_facts(Out out, const ScenarioResult& scenario) {
     if (!scenario.harness_error.empty())
         fmt::format_to(out, "<dt>smtpspec error</dt><dd class=\"o-error\">{}</dd>\n",
                        text_html(scenario.harness_error));
+    if (!scenario.waivers.empty()) {
+        fmt::format_to(out, "<dt>Baseline</dt><dd><ul class=\"waivers\">");
+        for (const auto& waiver : scenario.waivers)
+            fmt::format_to(out, "<li><span class=\"w-{}\">{}</span>: {}</li>", to_string(waiver.state),
+                           waiver_state_words(waiver.state), text_html(describe_waiver(waiver)));
+        fmt::format_to(out, "</ul></dd>\n");
+    }
     fmt::format_to(out, "</dl>\n");
 }
 
+// From 1, as the console and the baseline count steps; a pipelined write's replies as 3.1, 3.2.
 std::string step_number(const StepResult& step) {
-    return step.reply_index == 0 ? std::to_string(step.step) : fmt::format("{}.{}", step.step, step.reply_index);
+    return step.reply_index == 0 ? std::to_string(step.step + 1)
+                                 : fmt::format("{}.{}", step.step + 1, step.reply_index + 1);
 }
 
 std::string sent_html(const StepResult& step) {
@@ -303,7 +333,9 @@ void render_step(Out out, const StepResult& step) {
                    "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
                    to_string(judgement.verdict), is_offending(judgement.verdict) ? " class=\"offending\"" : "",
                    step_number(step), sent_html(step), text_html(judgement.command), expected_html(judgement),
-                   text_html(judgement.actual), verdict_badge(judgement.verdict), rule_html(step));
+                   text_html(judgement.actual),
+                   verdict_badge(judgement.verdict) + (step.waived ? " <span class=\"w-applied\">waived</span>" : ""),
+                   rule_html(step));
 }
 
 void render_steps(Out out, const ScenarioResult& scenario) {

@@ -135,6 +135,26 @@ OutJson step_json(const StepResult& step) {
     put_text(json, "actual", judgement.actual);
     put_text(json, "rfc", judgement.rfc);
     put_text(json, "detail", judgement.detail);
+    json["waived"] = step.waived;
+    return json;
+}
+
+OutJson waiver_json(const Waiver& waiver) {
+    OutJson json = OutJson::object();
+    json["step"] = waiver.step ? OutJson(*waiver.step) : OutJson(nullptr);
+    json["verdict"] = waiver.verdict ? OutJson(to_string(*waiver.verdict)) : OutJson(nullptr);
+    put_text(json, "reason", waiver.reason);
+    json["expires"] = waiver.expires.empty() ? OutJson(nullptr) : OutJson(waiver.expires);
+    json["state"] = to_string(waiver.state);
+    return json;
+}
+
+OutJson baseline_json(const std::optional<BaselineUse>& baseline) {
+    if (!baseline) return nullptr;
+    OutJson json = OutJson::object();
+    put_text(json, "file", baseline->file);
+    json["entries"] = baseline->entries;
+    put_texts(json, "not_run", baseline->not_run);
     return json;
 }
 
@@ -163,6 +183,9 @@ OutJson scenario_json(const ScenarioResult& scenario) {
         json["harness_error"] = nullptr;
     else
         put_text(json, "harness_error", scenario.harness_error);
+    OutJson waivers = OutJson::array();
+    for (const auto& waiver : scenario.waivers) waivers.push_back(waiver_json(waiver));
+    json["waivers"] = std::move(waivers);
     OutJson steps = OutJson::array();
     for (const auto& step : scenario.steps) steps.push_back(step_json(step));
     json["steps"] = std::move(steps);
@@ -177,10 +200,13 @@ OutJson summary_json(const Summary& summary) {
     json["scenarios"] = summary.scenarios;
     json["passed"] = summary.count(Outcome::passed);
     json["failed"] = summary.count(Outcome::failed);
+    json["waived"] = summary.count(Outcome::waived);
     json["warned"] = summary.count(Outcome::warned);
     json["skipped"] = summary.count(Outcome::skipped);
     json["unimplemented"] = summary.count(Outcome::unimplemented);
     json["errors"] = summary.count(Outcome::error);
+    json["waivers_unneeded"] = summary.waivers_unneeded;
+    json["waivers_expired"] = summary.waivers_expired;
     OutJson verdicts = OutJson::object();
     for (Verdict verdict : all_verdicts) verdicts[std::string(to_string(verdict))] = summary.count(verdict);
     json["verdicts"] = std::move(verdicts);
@@ -224,6 +250,8 @@ public:
     }
 
     bool is_null(std::string_view key) const { return at(key).is_null(); }
+    // Members added after format 1 was first written are optional for the reader.
+    bool has(std::string_view key) const { return node_.contains(key); }
 
     std::string text(std::string_view key) const {
         if (node_.contains(base64_key(key))) return decoded(node_.at(base64_key(key)), pointer_to(base64_key(key)));
@@ -370,6 +398,7 @@ StepResult read_step(const InJson& node, const std::string& pointer) {
         reject(object.pointer_to("findings"), "findings without a reply");
     }
     step.judgement = read_judgement(object);
+    step.waived = object.has("waived") && object.boolean("waived");
     return step;
 }
 
@@ -382,6 +411,28 @@ TranscriptEntry read_transcript_entry(const InJson& node, const std::string& poi
     const ObjectReader object(node, pointer);
     return TranscriptEntry{object.integer("t_ms"), object.named("dir", parse_direction, "direction"),
                            object.text("data")};
+}
+
+std::optional<std::size_t> optional_index(const ObjectReader& object, std::string_view key) {
+    if (object.is_null(key)) return std::nullopt;
+    return object.index(key);
+}
+
+Waiver read_waiver(const InJson& node, const std::string& pointer) {
+    const ObjectReader object(node, pointer);
+    Waiver waiver;
+    waiver.step = optional_index(object, "step");
+    if (!object.is_null("verdict")) waiver.verdict = object.named("verdict", parse_verdict, "verdict");
+    waiver.reason = object.text("reason");
+    waiver.expires = object.is_null("expires") ? std::string() : object.text("expires");
+    waiver.state = object.named("state", parse_waiver_state, "waiver state");
+    return waiver;
+}
+
+std::optional<BaselineUse> read_baseline(const ObjectReader& document) {
+    if (!document.has("baseline") || document.is_null("baseline")) return std::nullopt;
+    const ObjectReader object(document.at("baseline"), document.pointer_to("baseline"));
+    return BaselineUse{object.text("file"), object.index("entries"), object.texts("not_run")};
 }
 
 ScenarioResult read_scenario(const InJson& node, const std::string& pointer) {
@@ -397,6 +448,7 @@ ScenarioResult read_scenario(const InJson& node, const std::string& pointer) {
     scenario.outcome = object.named("outcome", parse_outcome, "outcome");
     scenario.duration_ms = object.integer("duration_ms");
     scenario.harness_error = object.is_null("harness_error") ? std::string() : object.text("harness_error");
+    if (object.has("waivers")) scenario.waivers = object.array_of("waivers", read_waiver);
     scenario.steps = object.array_of("steps", read_step);
     scenario.transcript = object.array_of("transcript", read_transcript_entry);
     return scenario;
@@ -423,6 +475,7 @@ nlohmann::ordered_json json_report(const RunResult& run) {
     put_text(json, "started", run.started);
     json["duration_ms"] = run.duration_ms;
     json["incomplete"] = run.incomplete;
+    json["baseline"] = baseline_json(run.baseline);
     json["summary"] = summary_json(summarize(run));
     OutJson scenarios = OutJson::array();
     for (const auto& scenario : run.scenarios) scenarios.push_back(scenario_json(scenario));
@@ -450,6 +503,7 @@ RunResult parse_json_report(const nlohmann::json& document) {
     run.started = object.text("started");
     run.duration_ms = object.integer("duration_ms");
     run.incomplete = object.boolean("incomplete");
+    run.baseline = read_baseline(object);
     run.scenarios = object.array_of("scenarios", read_scenario);
     return run;
 }

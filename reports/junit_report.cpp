@@ -10,6 +10,7 @@
 
 #include "reports/atomic_write.hpp"
 #include "reports/text_escape.hpp"
+#include "reports/waiver_text.hpp"
 
 namespace smtpspec::reports {
 
@@ -142,7 +143,11 @@ bool is_offending(Verdict verdict) { return is_failure(verdict) || is_warning(ve
 // The step a failure message is about: the first failure, or under --strict the first warning.
 const StepResult* first_offending_step(const ScenarioResult& scenario) {
     const auto& steps = scenario.steps;
-    auto it = std::find_if(steps.begin(), steps.end(), [](const StepResult& s) { return is_failure(s.judgement.verdict); });
+    // A failure the baseline does not accept is why the scenario failed; then any failure.
+    auto it = std::find_if(steps.begin(), steps.end(),
+                           [](const StepResult& s) { return is_failure(s.judgement.verdict) && !s.waived; });
+    if (it == steps.end())
+        it = std::find_if(steps.begin(), steps.end(), [](const StepResult& s) { return is_failure(s.judgement.verdict); });
     if (it == steps.end())
         it = std::find_if(steps.begin(), steps.end(), [](const StepResult& s) { return is_offending(s.judgement.verdict); });
     return it == steps.end() ? nullptr : &*it;
@@ -247,6 +252,20 @@ std::string harness_error_text(const ScenarioResult& scenario) {
     return text;
 }
 
+// What the baseline said about the scenario: why a failure is waived, a waiver that expired,
+// one that is no longer needed. Empty without a baseline.
+std::string waiver_notes(const ScenarioResult& scenario) {
+    std::string text;
+    for (const auto& waiver : scenario.waivers)
+        fmt::format_to(std::back_inserter(text), "{}: {}\n", waiver_state_words(waiver.state),
+                       escape_text(describe_waiver(waiver)));
+    return text;
+}
+
+void write_system_out(Out out, const std::string& text) {
+    if (!text.empty()) fmt::format_to(out, "      <system-out>{}</system-out>\n", xml_text(text));
+}
+
 // ---- elements --------------------------------------------------------------------------------
 
 void write_result_element(Out out, std::string_view element, std::string_view message, std::string_view type,
@@ -256,14 +275,21 @@ void write_result_element(Out out, std::string_view element, std::string_view me
 }
 
 void write_outcome(Out out, const ScenarioResult& scenario) {
+    const auto notes = waiver_notes(scenario);
     switch (scenario.outcome) {
-        case Outcome::passed: return;
+        case Outcome::passed:
+            write_system_out(out, notes);
+            return;
         case Outcome::warned:
-            fmt::format_to(out, "      <system-out>{}</system-out>\n", xml_text(offending_steps_text(scenario)));
+            write_system_out(out, notes + offending_steps_text(scenario));
+            return;
+        // A waived failure passes for CI; what was accepted, and why, stays readable.
+        case Outcome::waived:
+            write_system_out(out, "WAIVED by the baseline\n" + notes + offending_steps_text(scenario));
             return;
         case Outcome::failed:
             write_result_element(out, "failure", failure_message(scenario), failure_type(scenario),
-                                 offending_steps_text(scenario));
+                                 notes + offending_steps_text(scenario));
             return;
         case Outcome::error: {
             const auto message = scenario.harness_error.empty() ? std::string("harness error") : scenario.harness_error;
@@ -273,6 +299,7 @@ void write_outcome(Out out, const ScenarioResult& scenario) {
         case Outcome::unimplemented:
         case Outcome::skipped:
             fmt::format_to(out, "      <skipped message=\"{}\"/>\n", xml_attribute(skip_message(scenario)));
+            write_system_out(out, notes);
             return;
     }
 }
@@ -280,7 +307,7 @@ void write_outcome(Out out, const ScenarioResult& scenario) {
 void write_testcase(Out out, const ScenarioResult& scenario) {
     fmt::format_to(out, "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", xml_attribute(testcase_name(scenario)),
                    xml_attribute(escape_text(classname_of(section_of(scenario.id)))), seconds(scenario.duration_ms));
-    if (scenario.outcome == Outcome::passed) {
+    if (scenario.outcome == Outcome::passed && scenario.waivers.empty()) {
         fmt::format_to(out, "/>\n");
         return;
     }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,21 @@ void check_same_run(const LabelledRun& first, const LabelledRun& other) {
                  std::string(target_identity(other.second.target)));
     require_same(first, other, "profile", first.second.profile, other.second.profile);
     require_same(first, other, "strict", first.second.strict ? "true" : "false", other.second.strict ? "true" : "false");
+    const auto baseline_of = [](const RunResult& run) { return run.baseline ? run.baseline->file : std::string("(none)"); };
+    require_same(first, other, "baseline", baseline_of(first.second), baseline_of(other.second));
+}
+
+// Each shard lists as not run the baseline's ids that the other shards ran.
+void merge_not_run(RunResult& merged, const std::vector<LabelledRun>& shards) {
+    if (!merged.baseline) return;
+    std::set<std::string, std::less<>> ran;
+    for (const auto& scenario : merged.scenarios) ran.insert(scenario.id);
+    std::vector<std::string> not_run;
+    for (const auto& shard : shards)
+        for (const auto& id : shard.second.baseline->not_run)
+            if (!ran.contains(id) && std::find(not_run.begin(), not_run.end(), id) == not_run.end())
+                not_run.push_back(id);
+    merged.baseline->not_run = std::move(not_run);
 }
 
 }  // namespace
@@ -56,6 +72,7 @@ RunResult merge_runs(const std::vector<LabelledRun>& shards) {
     }
     std::stable_sort(merged.scenarios.begin(), merged.scenarios.end(),
                      [](const ScenarioResult& a, const ScenarioResult& b) { return natural_less(a.id, b.id); });
+    merge_not_run(merged, shards);
     return merged;
 }
 

@@ -107,7 +107,8 @@ std::string finished_line(const ScenarioResult& scenario, Colour colour) {
                             escape_text(scenario.title), format_duration(scenario.duration_ms));
     if (scenario.outcome == Outcome::error && !scenario.harness_error.empty())
         line += fmt::format(" — harness error: {}", escape_text(scenario.harness_error));
-    else if (scenario.outcome == Outcome::failed || scenario.outcome == Outcome::warned)
+    else if (scenario.outcome == Outcome::failed || scenario.outcome == Outcome::warned ||
+             scenario.outcome == Outcome::waived)
         line += worst_step_note(scenario);
     return line;
 }

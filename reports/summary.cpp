@@ -12,6 +12,10 @@ Summary summarize(const RunResult& run) {
     for (const auto& scenario : run.scenarios) {
         ++summary.outcomes[scenario.outcome];
         for (const auto& step : scenario.steps) ++summary.verdicts[step.judgement.verdict];
+        for (const auto& waiver : scenario.waivers) {
+            summary.waivers_unneeded += waiver.state == WaiverState::unneeded ? 1 : 0;
+            summary.waivers_expired += waiver.state == WaiverState::expired ? 1 : 0;
+        }
     }
     return summary;
 }

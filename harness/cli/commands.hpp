@@ -56,6 +56,8 @@ struct RunOptions {
     std::string json;             // report files; empty: not written
     std::string junit;
     std::string html;
+    std::string baseline;         // accepted deviations (reports/baseline-format.md)
+    std::string write_baseline;   // write the baseline that accepts this run's failures
     std::string color = "auto";   // auto, always, never
     bool verbose = false;
 };

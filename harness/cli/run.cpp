@@ -16,6 +16,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "baseline/baseline.hpp"
+#include "baseline/baseline_file.hpp"
 #include "cli/scenario_options.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/console_report.hpp"
@@ -54,6 +56,8 @@ struct Plan {
     ChosenScenarios chosen;
     RunSettings settings;
     std::optional<HostPort> target;
+    std::optional<Baseline> baseline;
+    std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
 
 std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
@@ -73,6 +77,15 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         plan.target = parse_host_port(options.target);
         if (!plan.target) return usage(fmt::format("--target '{}' is not HOST:PORT (IPv6: [ADDRESS]:PORT)", options.target));
     }
+    if (!options.baseline.empty()) {
+        auto loaded = load_baseline(options.baseline);
+        if (const auto* issues = std::get_if<std::vector<LoadIssue>>(&loaded)) {
+            for (const auto& issue : *issues) err << "smtpspec run: " << issue.text() << '\n';
+            return std::nullopt;
+        }
+        plan.baseline = std::move(std::get<Baseline>(loaded));
+    }
+    plan.today = utc_today();
     auto chosen = choose_scenarios(options.scenarios, "run", err);
     if (!chosen) return std::nullopt;
     if (chosen->scenarios.empty()) return usage("no scenario matches the selection; `smtpspec list` shows them");
@@ -183,13 +196,18 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
         signals.cancel();   // else the pending wait keeps the io_context running
         co_return finished;
     }
+    // Progress shows outcomes as the reports will: with the baseline applied.
     const RunObserver observer{
         [&](const Scenario& s) { progress.scenario_started(s.id, s.title); },
-        [&](const ScenarioResult& r) { progress.scenario_finished(r); },
+        [&](const ScenarioResult& r) {
+            if (plan.baseline) progress.scenario_finished(apply_baseline(*plan.baseline, r, plan.today, options.strict));
+            else progress.scenario_finished(r);
+        },
     };
     finished.run.scenarios = co_await run_scenarios(plan.chosen.scenarios, reach.target, Registry::builtin(),
                                                     plan.settings, observer, &interrupt);
     finished.run.incomplete = interrupt.requested();
+    if (plan.baseline) finished.run = apply_baseline(*plan.baseline, std::move(finished.run), plan.today);
     signals.cancel();
     if (reach.daemon) co_await reach.daemon->stop();
     if (reach.embedded) reach.embedded->stop();
@@ -232,6 +250,12 @@ void setup_run(CLI::App& app, RunOptions& options) {
     run->add_option("--junit", options.junit, "Write a JUnit XML report to FILE, for CI (written atomically)")
         ->type_name("FILE");
     run->add_option("--html", options.html, "Write a self-contained HTML report to FILE (written atomically)")
+        ->type_name("FILE");
+    run->add_option("--baseline", options.baseline,
+                    "Accepted deviations (JSON): matching failures are 'waived' and do not fail the run")
+        ->type_name("FILE");
+    run->add_option("--write-baseline", options.write_baseline,
+                    "Write a baseline that accepts this run's failures (keeps --baseline's reasons, drops what passes)")
         ->type_name("FILE");
     run->add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -277,6 +301,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
     write(options.json, reports::write_json_report);
     write(options.junit, reports::write_junit_report);
     write(options.html, reports::write_html_report);
+    write(options.write_baseline, [&](const RunResult& run, const std::string& path) {
+        const auto baseline = tightened_baseline(run, plan->baseline ? &*plan->baseline : nullptr, plan->today);
+        reports::write_file_atomically(path, render_baseline(baseline));
+        err << fmt::format("smtpspec run: wrote {} with {} waiver{}\n", path, baseline.entries.size(),
+                           baseline.entries.size() == 1 ? "" : "s");
+    });
     if (!all_written) return exit_code::harness_error;
     // An interrupted run passes nothing: the shell's convention, 128 + the signal number.
     if (finished->signal != 0) return 128 + finished->signal;

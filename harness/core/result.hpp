@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/evaluator.hpp"
@@ -30,6 +31,23 @@ struct StepResult {
     // Empty for a step that did not run. Replies of one pipelined write share `begin`.
     std::size_t transcript_begin = 0;
     std::size_t transcript_end = 0;
+    bool waived = false;           // a failing step that the run's baseline accepts
+};
+
+// How one entry of the run's baseline (--baseline) bore on a scenario of this run; see
+// reports/baseline-format.md.
+enum class WaiverState {
+    applied,    // it accepts a failing step of this run
+    expired,    // it names a failing step, but its expiry date has passed: the step fails
+    unneeded,   // nothing it names fails any more: the baseline can be tightened
+};
+
+struct Waiver {
+    std::optional<std::size_t> step;    // index of the step from 0, as StepResult; none: every step
+    std::optional<Verdict> verdict;     // the entry holds only for this verdict; none: any failure
+    std::string reason;
+    std::string expires;                // "YYYY-MM-DD", the last day it holds; empty: no expiry
+    WaiverState state = WaiverState::applied;
 };
 
 struct ScenarioResult {
@@ -45,6 +63,14 @@ struct ScenarioResult {
     std::vector<TranscriptEntry> transcript;
     std::int64_t duration_ms = 0;
     std::string harness_error;     // set when outcome == error: what failed inside smtpspec
+    std::vector<Waiver> waivers;   // the baseline's entries for this scenario, when it ran
+};
+
+// The baseline a run was judged with.
+struct BaselineUse {
+    std::string file;
+    std::size_t entries = 0;
+    std::vector<std::string> not_run;   // ids of entries that name no scenario of this run
 };
 
 struct RunResult {
@@ -55,7 +81,11 @@ struct RunResult {
     std::string started;           // ISO 8601 UTC
     std::int64_t duration_ms = 0;
     bool incomplete = false;       // interrupted before every scenario ran
+    std::optional<BaselineUse> baseline;
     std::vector<ScenarioResult> scenarios;
 };
+
+std::string_view to_string(WaiverState);
+std::optional<WaiverState> parse_waiver_state(std::string_view);
 
 }  // namespace smtpspec

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "core/enum_names.hpp"
+
 namespace smtpspec {
 
 namespace {
-struct VerdictName { Verdict verdict; std::string_view name; };
-constexpr VerdictName verdict_names[] = {
+constexpr EnumName<Verdict> verdict_names[] = {
     {Verdict::pass, "pass"},
     {Verdict::non_strict, "non_strict"},
     {Verdict::nonstandard, "nonstandard"},
@@ -19,36 +20,17 @@ constexpr VerdictName verdict_names[] = {
     {Verdict::unimplemented, "unimplemented"},
     {Verdict::skipped, "skipped"},
 };
-struct OutcomeName { Outcome outcome; std::string_view name; };
-constexpr OutcomeName outcome_names[] = {
+constexpr EnumName<Outcome> outcome_names[] = {
     {Outcome::passed, "passed"},   {Outcome::warned, "warned"},   {Outcome::failed, "failed"},
+    {Outcome::waived, "waived"},
     {Outcome::unimplemented, "unimplemented"}, {Outcome::skipped, "skipped"}, {Outcome::error, "error"},
 };
 }  // namespace
 
-std::string_view to_string(Verdict v) {
-    for (const auto& [verdict, name] : verdict_names)
-        if (verdict == v) return name;
-    return "?";
-}
-
-std::string_view to_string(Outcome o) {
-    for (const auto& [outcome, name] : outcome_names)
-        if (outcome == o) return name;
-    return "?";
-}
-
-std::optional<Verdict> parse_verdict(std::string_view text) {
-    for (const auto& [verdict, name] : verdict_names)
-        if (name == text) return verdict;
-    return std::nullopt;
-}
-
-std::optional<Outcome> parse_outcome(std::string_view text) {
-    for (const auto& [outcome, name] : outcome_names)
-        if (name == text) return outcome;
-    return std::nullopt;
-}
+std::string_view to_string(Verdict v) { return name_in(verdict_names, v); }
+std::string_view to_string(Outcome o) { return name_in(outcome_names, o); }
+std::optional<Verdict> parse_verdict(std::string_view text) { return value_in(verdict_names, text); }
+std::optional<Outcome> parse_outcome(std::string_view text) { return value_in(outcome_names, text); }
 
 bool is_warning(Verdict v) {
     return v == Verdict::non_strict || v == Verdict::nonstandard || v == Verdict::deprecated;
@@ -57,6 +39,8 @@ bool is_warning(Verdict v) {
 bool is_failure(Verdict v) {
     return v == Verdict::unexpected || v == Verdict::violation || is_fatal(v);
 }
+
+bool fails_scenario(Verdict v, bool strict) { return is_failure(v) || (strict && is_warning(v)); }
 
 bool is_fatal(Verdict v) {
     return v == Verdict::malformed || v == Verdict::timeout || v == Verdict::disconnected;

@@ -20,13 +20,14 @@ enum class Verdict {
     skipped,        // not run
 };
 
-enum class Outcome { passed, warned, failed, unimplemented, skipped, error };
+// `waived`: failed, but every failing step is an accepted deviation of the run's baseline.
+enum class Outcome { passed, warned, failed, waived, unimplemented, skipped, error };
 
 inline constexpr Verdict all_verdicts[] = {
     Verdict::pass,      Verdict::non_strict, Verdict::nonstandard, Verdict::deprecated,
     Verdict::unexpected, Verdict::violation, Verdict::malformed,   Verdict::timeout,
     Verdict::disconnected, Verdict::unimplemented, Verdict::skipped};
-inline constexpr Outcome all_outcomes[] = {Outcome::passed, Outcome::warned, Outcome::failed,
+inline constexpr Outcome all_outcomes[] = {Outcome::passed,        Outcome::warned,  Outcome::failed, Outcome::waived,
                                            Outcome::unimplemented, Outcome::skipped, Outcome::error};
 
 std::string_view to_string(Verdict);
@@ -38,6 +39,8 @@ bool is_warning(Verdict);   // non_strict, nonstandard, deprecated
 bool is_failure(Verdict);   // unexpected, violation, malformed, timeout, disconnected
 // A fatal verdict leaves the session unusable: the steps after it are skipped.
 bool is_fatal(Verdict);     // malformed, timeout, disconnected
+// What makes a scenario fail: a failure, and under `strict` a warning too.
+bool fails_scenario(Verdict, bool strict);
 // Orders verdicts by how much they say against the server, for combining several findings
 // about one reply into one verdict.
 int severity(Verdict);

@@ -234,13 +234,6 @@ private:
 };
 
 // "at line 3, column 7: syntax error ..." from nlohmann's message, which already counts lines.
-std::string describe_parse_error(const json::parse_error& e) {
-    const std::string what = e.what();
-    const std::size_t at = what.find("parse error at ");
-    if (at != std::string::npos) return "invalid JSON " + what.substr(at + std::string_view("parse error ").size());
-    return fmt::format("invalid JSON at byte {}: {}", e.byte, what);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The checker: walks one document, records every issue, builds the scenarios that have none.
 
@@ -845,7 +838,7 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
     try {
         doc = json::parse(json_text, std::ref(duplicate_keys));
     } catch (const json::parse_error& e) {
-        result.issues.push_back(LoadIssue{file, "", describe_parse_error(e)});
+        result.issues.push_back(LoadIssue{file, "", describe_json_parse_error(e.what(), e.byte)});
         return result;
     }
     for (const auto& [pointer, key] : duplicate_keys.duplicates) {
@@ -853,6 +846,12 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
     }
     result.scenarios = FileChecker(file, registry, result.issues).document(doc);
     return result;
+}
+
+std::string describe_json_parse_error(std::string_view what, std::size_t byte) {
+    const std::size_t at = what.find("parse error at ");
+    if (at != std::string::npos) return "invalid JSON " + std::string(what.substr(at + std::string_view("parse error ").size()));
+    return fmt::format("invalid JSON at byte {}: {}", byte, what);
 }
 
 LoadResult load_scenarios(const std::vector<fs::path>& paths, const Registry& registry) {

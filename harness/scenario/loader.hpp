@@ -34,4 +34,7 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
 // order. Duplicate ids across files are issues too.
 LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths, const Registry&);
 
+// nlohmann's parse_error text without its exception tag: "invalid JSON at line 3, column 5: …".
+std::string describe_json_parse_error(std::string_view what, std::size_t byte);
+
 }  // namespace smtpspec

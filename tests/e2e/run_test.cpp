@@ -211,6 +211,47 @@ TEST(RunErrors, BadOptionsAreExitCode2) {
     EXPECT_EQ(run_smtpspec("--jobs 0").command.exit_code, 2);
 }
 
+// ---- the baseline ratchet through the binary ------------------------------------------------------
+
+std::filesystem::path temp_file(const std::string& name, const std::string& content) {
+    const auto path = std::filesystem::temp_directory_path() / ("smtpspec-e2e-" + std::to_string(::getpid()) + "-" + name);
+    std::ofstream(path) << content;
+    return path;
+}
+
+TEST(RunBaseline, WrittenBaselineWaivesTheSameFailuresAndOnlyThose) {
+    const auto baseline = std::filesystem::temp_directory_path() / ("smtpspec-e2e-" + std::to_string(::getpid()) + "-b.json");
+    const auto server = "--spawn \"" + misbehaving("rcpt-without-mail", "--stdio") + "\" --timeout 2 ";
+    const auto first = run_smtpspec(server + "--write-baseline '" + baseline.string() + "'");
+    ASSERT_EQ(first.command.exit_code, 1) << first.command.err;
+    const auto failed = first.report.at("summary").at("failed").get<int>();
+    ASSERT_GT(failed, 0);
+    const auto second = run_smtpspec(server + "--baseline '" + baseline.string() + "'");
+    EXPECT_EQ(second.command.exit_code, 0) << second.command.out << second.command.err;
+    EXPECT_EQ(second.report.at("summary").at("failed"), 0);
+    EXPECT_EQ(second.report.at("summary").at("waived"), failed);
+    EXPECT_NE(second.command.out.find("WAIVED"), std::string::npos);
+    // Against a server without those faults, every entry can go.
+    const auto fixed = run_smtpspec("--baseline '" + baseline.string() + "'");
+    EXPECT_EQ(fixed.command.exit_code, 0);
+    EXPECT_EQ(fixed.report.at("summary").at("waivers_unneeded"), fixed.report.at("baseline").at("entries"));
+    EXPECT_NE(fixed.command.out.find("baseline can be tightened:"), std::string::npos);
+    std::filesystem::remove(baseline);
+}
+
+TEST(RunBaseline, ABrokenBaselineIsExitCode2NamingFileAndPointer) {
+    const auto path = temp_file("broken.json", R"({"smtpspec_baseline": 1, "waivers": [{"id": "a/1", "reason": "r", "expires": "soon"}]})");
+    const auto run = run_smtpspec("--baseline '" + path.string() + "'");
+    EXPECT_EQ(run.command.exit_code, 2);
+    EXPECT_NE(run.command.err.find(path.string() + ": /waivers/0/expires: expected a date"), std::string::npos)
+        << run.command.err;
+    EXPECT_TRUE(run.report.is_null()) << "nothing runs with a broken baseline";
+    std::filesystem::remove(path);
+    const auto missing = run_smtpspec("--baseline /nonexistent/baseline.json");
+    EXPECT_EQ(missing.command.exit_code, 2);
+    EXPECT_NE(missing.command.err.find("/nonexistent/baseline.json"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace smtpspec
 

@@ -99,6 +99,19 @@ TEST(Compare, SummaryCountsOutcomesPerTarget) {
     EXPECT_EQ(comparison.targets[2].summary.count(Outcome::passed), 2u);
 }
 
+TEST(Compare, WaivedCellsAndCounts) {
+    const auto comparison =
+        compare_runs({{"a.json", sample_run()}, {"b.json", smtpspec::testing::sample_run_with_baseline()}});
+    const auto& cells = row(comparison, "rfc5321/3.3/1").cells;
+    EXPECT_EQ(cells[0].outcome, Outcome::failed);
+    EXPECT_EQ(cells[1].outcome, Outcome::waived);
+    EXPECT_EQ(comparison.targets[1].summary.count(Outcome::waived), 1u);
+    const auto html = render_compare_html(comparison);
+    EXPECT_NE(html.find("<td class=\"cell waived\">"), std::string::npos);
+    EXPECT_NE(html.find("waived: every step: The server accepts RCPT without MAIL &lt;by design&gt;"), std::string::npos);
+    EXPECT_NE(render_compare_text(comparison).find("WAIVED"), std::string::npos);
+}
+
 TEST(Compare, TextMatchesGolden) { EXPECT_TRUE(matches_golden("compare_matrix.txt", render_compare_text(three_way()))); }
 
 TEST(Compare, HtmlMatchesGolden) { EXPECT_TRUE(matches_golden("compare_matrix.html", render_compare_html(three_way()))); }

@@ -114,6 +114,22 @@ TEST(ConsoleReport, MatchesGoldenWithColour) {
     EXPECT_TRUE(matches_golden("console_report_colour.txt", render_console_report(sample_run(), {Colour::on, false})));
 }
 
+TEST(ConsoleReport, WithBaselineMatchesGolden) {
+    EXPECT_TRUE(matches_golden("console_report_baseline.txt",
+                               render_console_report(smtpspec::testing::sample_run_with_baseline(), {Colour::off, false})));
+}
+
+TEST(ConsoleReport, WaivedScenarioIsOneLineWithItsReason) {
+    const auto text = render_console_report(smtpspec::testing::sample_run_with_baseline(), {Colour::off, false});
+    EXPECT_NE(text.find("WAIVED rfc5321/3.3/1  RCPT before MAIL is a bad sequence\n"
+                        "  waived: every step: The server accepts RCPT without MAIL <by design>\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("waiver expired: rfc5321/4.1.1.4/2 step 6, timeout"), std::string::npos) << text;
+    EXPECT_NE(text.find("baseline can be tightened: rfc5321/4.1.1.9/1 step 2, nonstandard"), std::string::npos) << text;
+    EXPECT_NE(text.find("not in this run: rfc9999/1/1"), std::string::npos) << text;
+}
+
 TEST(ConsoleReport, VerboseMatchesGolden) {
     EXPECT_TRUE(matches_golden("console_report_verbose.txt", render_console_report(sample_run(), {Colour::off, true})));
 }

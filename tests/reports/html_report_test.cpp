@@ -61,6 +61,20 @@ TEST(HtmlReport, MatchesGolden) {
     EXPECT_TRUE(matches_golden("sample_run.html", render_html_report(sample_run())));
 }
 
+TEST(HtmlReport, WithBaselineMatchesGolden) {
+    EXPECT_TRUE(matches_golden("sample_run_baseline.html", render_html_report(smtpspec::testing::sample_run_with_baseline())));
+}
+
+TEST(HtmlReport, ShowsWaiversAndWhatTheBaselineSays) {
+    const auto html = render_html_report(smtpspec::testing::sample_run_with_baseline());
+    EXPECT_NE(html.find("data-outcome=\"waived\""), std::string::npos);
+    EXPECT_NE(html.find("name=\"outcome\" value=\"waived\""), std::string::npos);   // a filter for it
+    EXPECT_NE(html.find("The server accepts RCPT without MAIL &lt;by design&gt;"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"w-expired\">waiver expired</span>"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"w-unneeded\">baseline can be tightened</span>"), std::string::npos);
+    EXPECT_NE(html.find("not in this run: <code>rfc9999/1/1</code>"), std::string::npos);
+}
+
 TEST(HtmlReport, IsOneDocumentOfValidUtf8) {
     const auto html = render_html_report(sample_run());
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>\n"));

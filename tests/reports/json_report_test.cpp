@@ -47,6 +47,7 @@ void expect_same(const StepResult& a, const StepResult& b) {
     EXPECT_EQ(a.judgement.actual, b.judgement.actual);
     EXPECT_EQ(a.judgement.rfc, b.judgement.rfc);
     EXPECT_EQ(a.judgement.detail, b.judgement.detail);
+    EXPECT_EQ(a.waived, b.waived);
 }
 
 void expect_same(const ScenarioResult& a, const ScenarioResult& b) {
@@ -62,6 +63,14 @@ void expect_same(const ScenarioResult& a, const ScenarioResult& b) {
     EXPECT_EQ(a.outcome, b.outcome);
     EXPECT_EQ(a.duration_ms, b.duration_ms);
     EXPECT_EQ(a.harness_error, b.harness_error);
+    ASSERT_EQ(a.waivers.size(), b.waivers.size());
+    for (std::size_t i = 0; i < a.waivers.size(); ++i) {
+        EXPECT_EQ(a.waivers[i].step, b.waivers[i].step);
+        EXPECT_EQ(a.waivers[i].verdict, b.waivers[i].verdict);
+        EXPECT_EQ(a.waivers[i].reason, b.waivers[i].reason);
+        EXPECT_EQ(a.waivers[i].expires, b.waivers[i].expires);
+        EXPECT_EQ(a.waivers[i].state, b.waivers[i].state);
+    }
     ASSERT_EQ(a.steps.size(), b.steps.size());
     for (std::size_t i = 0; i < a.steps.size(); ++i) expect_same(a.steps[i], b.steps[i]);
     ASSERT_EQ(a.transcript.size(), b.transcript.size());
@@ -80,6 +89,12 @@ void expect_same(const RunResult& a, const RunResult& b) {
     EXPECT_EQ(a.started, b.started);
     EXPECT_EQ(a.duration_ms, b.duration_ms);
     EXPECT_EQ(a.incomplete, b.incomplete);
+    ASSERT_EQ(a.baseline.has_value(), b.baseline.has_value());
+    if (a.baseline) {
+        EXPECT_EQ(a.baseline->file, b.baseline->file);
+        EXPECT_EQ(a.baseline->entries, b.baseline->entries);
+        EXPECT_EQ(a.baseline->not_run, b.baseline->not_run);
+    }
     ASSERT_EQ(a.scenarios.size(), b.scenarios.size());
     for (std::size_t i = 0; i < a.scenarios.size(); ++i) expect_same(a.scenarios[i], b.scenarios[i]);
 }
@@ -107,7 +122,7 @@ TEST(JsonReport, TopLevelMembersComeInTheDocumentedOrder) {
     const auto document = json_report(sample_run());
     for (const auto& [key, value] : document.items()) keys.push_back(key);
     EXPECT_THAT(keys, ::testing::ElementsAre("tool", "format_version", "version", "target", "profile", "strict",
-                                             "started", "duration_ms", "incomplete", "summary", "scenarios"));
+                                             "started", "duration_ms", "incomplete", "baseline", "summary", "scenarios"));
 }
 
 TEST(JsonReport, SummaryCountsOutcomesAndEveryVerdict) {
@@ -195,6 +210,34 @@ TEST(JsonReport, EveryOctetValueSurvivesTheRoundTrip) {
     scenario.tags.push_back("\xF4\x90\x80\x80");   // above U+10FFFF
     run.target = "spawn: /opt/\xE9xim -bh";
     expect_same(round_trip(run), run);
+}
+
+TEST(JsonReport, WithBaselineMatchesGolden) {
+    EXPECT_TRUE(matches_golden("sample_run_baseline.json", render_json_report(smtpspec::testing::sample_run_with_baseline())));
+}
+
+TEST(JsonReport, RoundTripKeepsWaivers) {
+    const auto run = smtpspec::testing::sample_run_with_baseline();
+    expect_same(round_trip(run), run);
+}
+
+TEST(JsonReport, SummaryCountsWaivedAndTheBaselinesEntries) {
+    const auto document = json::parse(render_json_report(smtpspec::testing::sample_run_with_baseline()));
+    EXPECT_EQ(document["summary"]["waived"], 1);
+    EXPECT_EQ(document["summary"]["waivers_unneeded"], 1);
+    EXPECT_EQ(document["summary"]["waivers_expired"], 1);
+    EXPECT_EQ(document["baseline"]["not_run"], json::array({"rfc9999/1/1"}));
+}
+
+TEST(JsonReport, ReportWithoutBaselineMembersStillReads) {
+    // Reports written before the baseline existed have no "baseline", "waivers" or "waived".
+    auto document = sample_document();
+    document.erase("baseline");
+    for (auto& scenario : document["scenarios"]) {
+        scenario.erase("waivers");
+        for (auto& step : scenario["steps"]) step.erase("waived");
+    }
+    expect_same(parse_json_report(document), sample_run());
 }
 
 TEST(JsonReport, RoundTripKeepsEverything) {

@@ -68,4 +68,17 @@ run noop-rset-200-strict 1 --spawn "$(spawn noop-rset-200)" --only 'rfc5321/4.1.
 grep -q '(nonstandard, ' "$tmp/noop-rset-200-strict.check" \
   || { cat "$tmp/noop-rset-200-strict.check" >&2; fail "noop-rset-200 --strict: no failure naming the nonstandard reply"; }
 
+echo "junit_e2e: the wrong server judged with the baseline its own run wrote (failures waived)"
+"$smtpspec" run --color never --spawn "$(spawn rcpt-without-mail)" --timeout 2 --write-baseline "$tmp/baseline.json" \
+  >"$tmp/write-baseline.console" 2>&1
+[[ -s "$tmp/baseline.json" ]] || { cat "$tmp/write-baseline.console" >&2; fail "--write-baseline wrote nothing"; }
+run waived 0 --spawn "$(spawn rcpt-without-mail)" --timeout 2 --baseline "$tmp/baseline.json"
+grep -q '"waived": [1-9]' "$tmp/waived.json" || fail "waived: the JSON summary counts no waived scenario"
+grep -q 'WAIVED by the baseline' "$tmp/waived.xml" || fail "waived: the JUnit report does not say what was waived"
+
+echo "junit_e2e: the same baseline, expired (failures again)"
+sed 's/"reason": /"expires": "2000-01-01", "reason": /' "$tmp/baseline.json" >"$tmp/expired.json"
+run expired 1 --spawn "$(spawn rcpt-without-mail)" --timeout 2 --baseline "$tmp/expired.json"
+grep -q 'waiver expired' "$tmp/expired.xml" || fail "expired: the JUnit failure does not say the waiver expired"
+
 echo "junit_e2e: PASS"

@@ -268,6 +268,41 @@ TEST(JunitReport, SampleRunIsWellFormed) {
     }
 }
 
+// The <testcase> element of scenario `id`, up to its end tag.
+std::string testcase_of(const std::string& xml, std::string_view id) {
+    const auto at = xml.find(fmt::format("name=\"{}", id));
+    return at == std::string::npos ? std::string() : xml.substr(at, xml.find("</testcase>", at) - at);
+}
+
+TEST(JunitReport, WithBaselineMatchesGolden) {
+    EXPECT_TRUE(matches_golden("sample_run_baseline.junit.xml",
+                               render_junit_report(smtpspec::testing::sample_run_with_baseline())));
+}
+
+TEST(JunitReport, WaivedScenarioPassesWithTheReasonInSystemOut) {
+    const auto xml = render_junit_report(smtpspec::testing::sample_run_with_baseline());
+    EXPECT_EQ(well_formedness_problem(xml), "");
+    const auto testcase = testcase_of(xml, "rfc5321/3.3/1");
+    ASSERT_FALSE(testcase.empty());
+    EXPECT_EQ(testcase.find("<failure"), std::string::npos) << testcase;
+    EXPECT_NE(testcase.find("WAIVED by the baseline"), std::string::npos) << testcase;
+    EXPECT_NE(testcase.find("The server accepts RCPT without MAIL &lt;by design&gt;"), std::string::npos) << testcase;
+}
+
+TEST(JunitReport, ExpiredWaiverIsAFailureThatSaysSo) {
+    const auto xml = render_junit_report(smtpspec::testing::sample_run_with_baseline());
+    const auto testcase = testcase_of(xml, "rfc5321/4.1.1.4/2");
+    EXPECT_NE(testcase.find("<failure"), std::string::npos) << testcase;
+    EXPECT_NE(testcase.find("waiver expired: step 6, timeout"), std::string::npos) << testcase;
+}
+
+TEST(JunitReport, FailureNamesAFailureTheBaselineDoesNotAccept) {
+    // The NUL scenario's violation (step 2) is waived; its malformed reply (step 3) is not.
+    const auto xml = render_junit_report(smtpspec::testing::sample_run_with_baseline());
+    const auto testcase = testcase_of(xml, "rfc5321/4.1.1/4");
+    EXPECT_NE(testcase.find("type=\"malformed\""), std::string::npos) << testcase;
+}
+
 // ---- counts ----------------------------------------------------------------------------------
 
 TEST(JunitReport, RootCountsMatchTheSummary) {

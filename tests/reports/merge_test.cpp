@@ -6,6 +6,7 @@
 #include "reports/json_report.hpp"
 #include "reports/merge.hpp"
 #include "reports/sample_run.hpp"
+#include "reports/summary.hpp"
 
 namespace smtpspec::reports {
 namespace {
@@ -102,6 +103,26 @@ TEST(Merge, ADuplicateIdNamesItAndBothFiles) {
     EXPECT_NE(message.find(shards[0].second.scenarios.front().id), std::string::npos) << message;
     EXPECT_NE(message.find("a.json"), std::string::npos) << message;
     EXPECT_NE(message.find("b.json"), std::string::npos) << message;
+}
+
+TEST(Merge, ShardsJudgedWithOneBaselineKeepItsNotRunList) {
+    // Each shard applies the baseline to what it ran, so it lists the other shard's ids as not run.
+    auto shards = two_shards(sample_run());
+    for (auto& shard : shards) shard.second = apply_baseline(testing::sample_baseline(), shard.second, "2024-05-01");
+    const auto merged = merge_runs(shards);
+    ASSERT_TRUE(merged.baseline);
+    EXPECT_EQ(merged.baseline->not_run, std::vector<std::string>{"rfc9999/1/1"});
+    const auto summary = summarize(merged);
+    const auto whole = summarize(testing::sample_run_with_baseline());
+    EXPECT_EQ(summary.outcomes, whole.outcomes);
+    EXPECT_EQ(summary.waivers_unneeded, whole.waivers_unneeded);
+    EXPECT_EQ(summary.waivers_expired, whole.waivers_expired);
+}
+
+TEST(Merge, ShardsJudgedWithDifferentBaselinesAreNotOneRun) {
+    auto shards = two_shards(sample_run());
+    shards[0].second = apply_baseline(testing::sample_baseline(), shards[0].second, "2024-05-01");
+    EXPECT_NE(merge_message(shards).find("baseline differs"), std::string::npos) << merge_message(shards);
 }
 
 TEST(Merge, NothingToMergeIsAnError) { EXPECT_THROW(merge_runs({}), MergeError); }

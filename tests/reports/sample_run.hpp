@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "baseline/baseline.hpp"
 #include "core/result.hpp"
 
 namespace smtpspec::testing {
@@ -336,5 +337,24 @@ inline RunResult sample_run() {
                      sample::pipelining_error()};
     return run;
 }
+
+// The sample judged with a baseline: every state a waiver can be in. RCPT before MAIL is waived
+// (a whole-scenario entry), the NUL scenario's violation is waived but its malformed reply is not
+// (it stays failed), the timeout's waiver expired, NOOP's entry is no longer needed, and one
+// entry names a scenario that did not run.
+inline Baseline sample_baseline() {
+    Baseline baseline;
+    baseline.file = "ci/baselines/sample.json";
+    baseline.entries = {
+        {"rfc5321/3.3/1", std::nullopt, std::nullopt, "The server accepts RCPT without MAIL <by design>", ""},
+        {"rfc5321/4.1.1/4", 1, Verdict::violation, "Bare LF in the reply; vendor ticket 42", "2999-12-31"},
+        {"rfc5321/4.1.1.4/2", 5, Verdict::timeout, "Slow queue; fixed by 2024", "2024-04-30"},
+        {"rfc5321/4.1.1.9/1", 1, Verdict::nonstandard, "NOOP once answered 200", ""},
+        {"rfc9999/1/1", std::nullopt, std::nullopt, "A scenario of another suite", ""},
+    };
+    return baseline;
+}
+
+inline RunResult sample_run_with_baseline() { return apply_baseline(sample_baseline(), sample_run(), "2024-05-01"); }
 
 }  // namespace smtpspec::testing
