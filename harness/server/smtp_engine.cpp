@@ -552,7 +552,7 @@ std::span<const SmtpEngine::Command> SmtpEngine::commands() {
         {"ETRN", "", &SmtpEngine::on_not_implemented},
         {"ATRN", "", &SmtpEngine::on_not_implemented},
         {"AUTH", "", &SmtpEngine::on_not_implemented},
-        {"STARTTLS", "", &SmtpEngine::on_not_implemented},
+        {"STARTTLS", "", &SmtpEngine::on_starttls},
         {"BDAT", "", &SmtpEngine::on_not_implemented},
     };
     return table;
@@ -574,11 +574,15 @@ std::string SmtpEngine::greeting() const {
 }
 
 std::vector<std::string> SmtpEngine::ehlo_keywords() const {
-    return {"PIPELINING", fmt::format("SIZE {}", config_.max_message_size), "8BITMIME", "ENHANCEDSTATUSCODES", "HELP"};
+    std::vector<std::string> keywords{"PIPELINING", fmt::format("SIZE {}", config_.max_message_size), "8BITMIME",
+                                      "ENHANCEDSTATUSCODES", "HELP"};
+    // RFC 3207 §4.2: never offered again once TLS is active.
+    if (config_.tls_available && !tls_active_) keywords.push_back("STARTTLS");
+    return keywords;
 }
 
 bool SmtpEngine::feed(std::string_view input, std::string& out) {
-    while (!input.empty() && !closed_) {
+    while (!input.empty() && !closed_ && !tls_requested_) {
         const std::size_t used = input_ == Input::message ? consume_message_octets(input, out)
                                                           : consume_command_octets(input, out);
         input.remove_prefix(used);
@@ -806,6 +810,25 @@ void SmtpEngine::on_help(std::string_view argument, std::string& out) {
         return;
     }
     append_reply(out, 214, status::ok, command->help);
+}
+
+void SmtpEngine::on_starttls(std::string_view argument, std::string& out) {
+    if (!config_.tls_available) return on_not_implemented(argument, out);
+    if (!argument.empty()) return append_reply(out, 501, status::bad_arguments, "STARTTLS takes no parameters");
+    if (tls_active_) return append_reply(out, 503, status::invalid_command, "TLS is already active");
+    append_reply(out, 220, status::ok, "Ready to start TLS");
+    tls_requested_ = true;
+}
+
+void SmtpEngine::tls_started() {
+    // RFC 3207 §4.2: everything learned from the client before TLS is forgotten.
+    tls_requested_ = false;
+    tls_active_ = true;
+    greeted_ = false;
+    reset_transaction();
+    line_.clear();
+    message_.clear();
+    input_ = Input::commands;
 }
 
 void SmtpEngine::on_not_implemented(std::string_view, std::string& out) {

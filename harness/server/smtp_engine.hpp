@@ -16,6 +16,7 @@ struct EngineConfig {
     std::size_t max_message_size = 10 * 1024 * 1024;   // advertised with SIZE; larger content gets 552
     std::size_t max_recipients = 1000;                 // per transaction; more get 452 (§4.5.3.1.10)
     std::size_t max_line_buffer = 64 * 1024;           // octets kept of one line; the excess is dropped
+    bool tls_available = false;                        // the transport can start TLS: STARTTLS is offered
 };
 
 // Assembles one line of input. Only CRLF ends a line (RFC 5321 §2.3.8): a bare CR or LF stays
@@ -86,6 +87,14 @@ public:
     // The EHLO keywords with their parameters, in the order the EHLO reply lists them.
     std::vector<std::string> ehlo_keywords() const;
 
+    // STARTTLS (RFC 3207): after its 220, feed() consumes nothing more. The transport must then
+    // drop any client octets it still holds (they were sent in plaintext before the handshake:
+    // RFC 3207 §4.2, CVE-2011-0411), start TLS, and call tls_started(), which returns the
+    // session to its state right after the greeting; STARTTLS is no longer offered.
+    bool tls_requested() const { return tls_requested_; }
+    void tls_started();
+    bool tls_active() const { return tls_active_; }
+
 private:
     struct Command;   // one row of the command table
     using Handler = void (SmtpEngine::*)(std::string_view argument, std::string& out);
@@ -112,6 +121,7 @@ private:
     void on_quit(std::string_view argument, std::string& out);
     void on_vrfy(std::string_view argument, std::string& out);
     void on_help(std::string_view argument, std::string& out);
+    void on_starttls(std::string_view argument, std::string& out);
     void on_not_implemented(std::string_view argument, std::string& out);
 
     EngineConfig config_;
@@ -123,6 +133,8 @@ private:
     std::size_t recipients_ = 0;    // accepted in the open transaction
     std::size_t messages_accepted_ = 0;
     bool closed_ = false;
+    bool tls_requested_ = false;
+    bool tls_active_ = false;
 };
 
 }  // namespace smtpspec

@@ -35,6 +35,12 @@ public:
     virtual asio::awaitable<IoResult> read_some(std::span<char> buffer, Millis timeout) = 0;
     // Ends the conversation and releases everything (for a child: reaps it).
     virtual asio::awaitable<void> close() = 0;
+    // Starts TLS as the client on this connection (after STARTTLS's 220): "" on success, else
+    // why not, in words. Afterwards write and read_some carry TLS application data.
+    virtual asio::awaitable<std::string> start_tls(Millis timeout) {
+        (void)timeout;
+        co_return "TLS cannot be started over " + describe();
+    }
     // Side-channel text the peer produced since the last call (a spawned server's stderr).
     virtual std::vector<std::string> take_diagnostics() { return {}; }
     // What this is connected to, for reports: "127.0.0.1:2525", "spawn: exim -bh 127.0.0.1".
