@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/content_checks.hpp"
 #include "core/enhanced_code.hpp"
 
 namespace smtpspec {
@@ -118,6 +119,21 @@ Partial judge_code(const ReplyExpectation& exp, const Reply& reply, const Sessio
     return {Verdict::violation, rule_source(), illegal_code_detail(registry, code, exp.command, facts.profile)};
 }
 
+// What the step demands of the reply's content, once its code passed: a MUST about the reply
+// broken, so a violation.
+std::optional<Partial> judge_content(const ReplyExpectation& exp, const Reply& reply, const RfcRef* scenario_rfc) {
+    const auto cited = [&](const std::string& own) {
+        if (!own.empty()) return own;
+        return exp.rfc ? exp.rfc->text() : scenario_rfc != nullptr ? scenario_rfc->text() : std::string();
+    };
+    for (const auto& name : exp.checks)
+        if (auto found = run_content_check(name, reply))
+            return Partial{Verdict::violation, cited(found->rfc), found->detail};
+    if (auto found = check_advertised(reply, exp.advertises, exp.not_advertises))
+        return Partial{Verdict::violation, cited(found->rfc), found->detail};
+    return std::nullopt;
+}
+
 // Findings in a readable reply: MUST-level ones are violations, SHOULD-level ones warnings.
 Partial judge_findings(const std::vector<Finding>& findings) {
     Partial worst{Verdict::pass, "", ""};
@@ -148,7 +164,9 @@ Judgement judge_reply(const ReplyExpectation& exp, const Reply& reply, const Ses
                                                facts.legality.advertised.contains("ENHANCEDSTATUSCODES"));
     findings.insert(findings.end(), enhanced.begin(), enhanced.end());
 
-    const auto by_code = judge_code(exp, reply, facts, registry, legal, scenario_rfc);
+    auto by_code = judge_code(exp, reply, facts, registry, legal, scenario_rfc);
+    if (by_code.verdict == Verdict::pass || by_code.verdict == Verdict::non_strict)
+        if (auto content = judge_content(exp, reply, scenario_rfc)) by_code = std::move(*content);
     const auto by_findings = judge_findings(findings);
     const bool findings_decide = severity(by_findings.verdict) > severity(by_code.verdict);
     j.verdict = findings_decide ? by_findings.verdict : by_code.verdict;

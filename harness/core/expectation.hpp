@@ -47,6 +47,10 @@ struct ReplyExpectation {
     std::vector<CodePattern> non_strict;   // accepted with a warning
     std::optional<RfcRef> rfc;             // the rule this expectation enforces, if narrower
     std::string why;                       // optional: what a failure here means, for reports
+    // Checks of the reply's content (core/content_checks.hpp), applied when the code passes.
+    std::vector<std::string> checks;          // "ehlo-syntax", "greeting-syntax"
+    std::vector<std::string> advertises;      // EHLO keywords the reply must list
+    std::vector<std::string> not_advertises;  // EHLO keywords it must not list
 
     bool narrowed() const { return !pass.empty(); }
 };

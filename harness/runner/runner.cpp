@@ -24,7 +24,8 @@ Target tcp_target(HostPort where, Millis connect_timeout) {
 ScenarioResult unreachable_result(const Scenario& scenario, const std::string& error, const Registry& registry,
                                   const SessionOptions& options) {
     ScenarioResult result = result_header(scenario);
-    ReplyExpectation first{std::string(greeting_command), {}, {}, std::nullopt, ""};
+    ReplyExpectation first;
+    first.command = std::string(greeting_command);
     if (!scenario.steps.empty() && !scenario.steps.front().replies.empty()) first = scenario.steps.front().replies.front();
     SessionFacts facts;
     facts.profile = options.profile;

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 
@@ -64,7 +65,21 @@ public:
         for (auto& text : transport_.take_diagnostics()) note('E', std::move(text));
     }
 
+    // TLS from here on. Octets already read belong to the plaintext session: a reply that
+    // arrived after the 220 cannot be trusted once TLS protects the connection (RFC 3207 §4.2).
+    asio::awaitable<std::string> start_tls(Millis timeout) {
+        if (!pending_.empty()) note('*', fmt::format("discarded {} plaintext octets read before the TLS handshake", pending_.size()));
+        pending_.clear();
+        parser_.reset();
+        note('*', "TLS handshake");
+        auto error = co_await transport_.start_tls(timeout);
+        if (error.empty()) note('*', "TLS established: " + transport_.describe());
+        else note('*', "TLS handshake failed: " + error);
+        co_return error;
+    }
+
     bool closed() const { return closed_; }
+    bool can_start_tls() const { return transport_.can_start_tls(); }
     std::int64_t elapsed_ms() const { return std::chrono::duration_cast<Millis>(Clock::now() - start_).count(); }
 
 private:
@@ -128,6 +143,13 @@ std::vector<std::string> missing_extensions(const Scenario& scenario, const Sess
     return missing;
 }
 
+std::vector<std::string> unwanted_extensions(const Scenario& scenario, const SessionFacts& facts) {
+    std::vector<std::string> present;
+    for (const auto& keyword : scenario.requires_absent)
+        if (facts.legality.advertised.contains(keyword)) present.push_back(keyword);
+    return present;
+}
+
 StepResult step_result(std::size_t index, std::size_t reply_index, const Step& step, std::string sent, Judgement j) {
     StepResult r;
     r.step = index;
@@ -159,6 +181,32 @@ Millis timeout_for(const Step& step, const Scenario& scenario, const SessionOpti
     return step.action == StepAction::greeting ? options.greeting_timeout : options.reply_timeout;
 }
 
+// The handshake as a step: pass when TLS is up; a failed handshake is the server's failure and
+// ends the session; a transport that cannot carry TLS makes the scenario unimplemented here.
+asio::awaitable<bool> tls_step(Conversation& conversation, ScenarioResult& result, std::size_t index, const Step& step,
+                               Millis timeout) {
+    const std::size_t begin = result.transcript.size();
+    Judgement j;
+    j.rfc = "RFC 3207 §4";
+    bool started = false;
+    if (!conversation.can_start_tls()) {
+        j.verdict = Verdict::unimplemented;
+        j.actual = "no TLS over this transport";
+        j.detail = "TLS cannot be started over a spawned server's stdio; test STARTTLS over TCP (--target)";
+    } else {
+        const auto error = co_await conversation.start_tls(timeout);
+        started = error.empty();
+        j.verdict = started ? Verdict::pass : Verdict::disconnected;
+        j.actual = started ? "TLS established" : "TLS handshake failed";
+        j.detail = error;
+    }
+    StepResult r = step_result(index, 0, step, "", std::move(j));
+    r.transcript_begin = begin;
+    r.transcript_end = result.transcript.size();
+    result.steps.push_back(std::move(r));
+    co_return started;
+}
+
 }  // namespace
 
 std::string dot_stuff(std::string_view content) {
@@ -186,7 +234,8 @@ std::string wire_bytes(const Step& step, const Variables& variables) {
         case StepAction::raw: return expand(step.payload, variables);
         case StepAction::data: return dot_stuff(expand(step.payload, variables));
         case StepAction::greeting:
-        case StepAction::none: return "";
+        case StepAction::none:
+        case StepAction::tls: return "";
     }
     return "";
 }
@@ -211,8 +260,9 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
     facts.profile = options.profile;
     const RfcRef* primary = scenario.rfc.empty() ? nullptr : &scenario.rfc.front();
     std::string stop_reason;        // once set, every later step is skipped for this reason
-    bool requirements_met = scenario.requires_extensions.empty();
+    bool requirements_met = scenario.requires_extensions.empty() && scenario.requires_absent.empty();
     bool leave_politely = false;    // stopped for a missing extension: the connection is fine
+    bool not_applicable = false;    // the server advertises what the scenario tests the absence of
 
     for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
         const Step& step = scenario.steps[i];
@@ -228,7 +278,26 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
                 leave_politely = true;
                 continue;
             }
+            const auto unwanted = unwanted_extensions(scenario, facts);
+            if (!unwanted.empty()) {
+                stop_reason = fmt::format("not applicable: the scenario tests servers that do not advertise {}",
+                                          fmt::join(unwanted, ", "));
+                skip_step(result, i, step, stop_reason);
+                leave_politely = true;
+                not_applicable = true;
+                continue;
+            }
             requirements_met = true;
+        }
+        if (step.action == StepAction::tls) {
+            if (!co_await tls_step(conversation, result, i, step, timeout_for(step, scenario, options))) {
+                stop_reason = transport.can_start_tls() ? "not run after the failed TLS handshake"
+                                                        : "not run: TLS is not available over this transport";
+                leave_politely = !transport.can_start_tls();
+            }
+            // Everything learnt before TLS is void (RFC 3207 §4.2): EHLO again for the keywords.
+            facts.legality.advertised.clear();
+            continue;
         }
         if (step.delay_ms) {
             asio::steady_timer pause(co_await asio::this_coro::executor, Millis(*step.delay_ms));
@@ -286,7 +355,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
 
     std::vector<Verdict> verdicts;
     for (const auto& s : result.steps) verdicts.push_back(s.judgement.verdict);
-    result.outcome = outcome_of(verdicts, options.strict);
+    result.outcome = not_applicable ? Outcome::skipped : outcome_of(verdicts, options.strict);
     result.duration_ms = conversation.elapsed_ms();
     co_return result;
 }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/content_checks.hpp"
 #include "core/registry.hpp"
 #include "scenario/variables.hpp"
 
@@ -245,11 +246,16 @@ struct Field {
 constexpr Field document_fields[] = {{"$schema"}, {"description", true}, {"scenarios", true}};
 constexpr Field scenario_fields[] = {{"id", true},  {"title", true},    {"requirement", true},
                                      {"rfc", true}, {"tags"},           {"requires"},
-                                     {"profiles"},  {"timeout_ms"},     {"steps", true}};
+                                     {"requires_absent"}, {"profiles"}, {"timeout_ms"}, {"steps", true}};
 constexpr Field rfc_fields[] = {{"doc", true}, {"section", true}, {"level", true}};
-constexpr Field step_fields[] = {{"send"},    {"raw"},        {"data"},     {"expect"},
-                                 {"command"}, {"replies"},    {"timeout_ms"}, {"delay_ms"}};
-constexpr Field expectation_fields[] = {{"pass"}, {"non_strict"}, {"rfc"}, {"why"}};
+constexpr Field step_fields[] = {{"send"},    {"raw"},     {"data"},       {"tls"},      {"expect"},
+                                 {"command"}, {"replies"}, {"timeout_ms"}, {"delay_ms"}, {"repeat"}};
+constexpr Field expectation_fields[] = {{"pass"},   {"non_strict"}, {"rfc"},           {"why"},
+                                        {"checks"}, {"advertises"}, {"not_advertises"}};
+
+// A step repeated more often than this is a mistake, not a test (100 RCPTs is the largest
+// count the RFC names, §4.5.3.1.8).
+constexpr int max_step_repeat = 10'000;
 constexpr Field reply_fields[] = {{"command"}, {"expect"}};
 
 constexpr int max_timeout_ms = 600'000;
@@ -490,6 +496,16 @@ private:
                                                 "an EHLO keyword in upper case (letters, digits, '-')")
                                         .value_or(std::vector<std::string>{});
         }
+        if (value.contains("requires_absent")) {
+            s.requires_absent = string_list(value["requires_absent"], child(pointer, "requires_absent"),
+                                            is_ehlo_keyword, "an EHLO keyword in upper case (letters, digits, '-')")
+                                    .value_or(std::vector<std::string>{});
+            for (const auto& keyword : s.requires_absent)
+                if (std::find(s.requires_extensions.begin(), s.requires_extensions.end(), keyword) !=
+                    s.requires_extensions.end())
+                    issue(child(pointer, "requires_absent"),
+                          fmt::format("'{}' is both required and required absent: the scenario could never run", keyword));
+        }
         if (value.contains("profiles")) {
             s.profiles = profiles(value["profiles"], child(pointer, "profiles")).value_or(std::vector<Profile>{});
         }
@@ -504,9 +520,19 @@ private:
         std::vector<Step> result;
         if (!array_at(value, pointer, "no steps: a scenario needs at least one step")) return result;
         for (std::size_t i = 0; i < value.size(); ++i) {
-            if (auto s = step(value[i], child(pointer, i))) result.push_back(std::move(*s));
+            auto s = step(value[i], child(pointer, i));
+            if (!s) continue;
+            const int times = repeat_count(value[i], child(pointer, i));
+            for (int k = 1; k < times; ++k) result.push_back(*s);
+            result.push_back(std::move(*s));
         }
         return result;
+    }
+
+    // "repeat": N sends the step N times, e.g. 100 RCPT commands (RFC 5321 §4.5.3.1.8).
+    int repeat_count(const json& step_value, const std::string& pointer) {
+        if (!step_value.is_object() || !step_value.contains("repeat")) return 1;
+        return integer_at(step_value["repeat"], child(pointer, "repeat"), 1, max_step_repeat).value_or(1);
     }
 
     // ------------------------------------------------------------------------------------
@@ -522,7 +548,7 @@ private:
     // the step is checked too.
     Action action(const json& value, const std::string& pointer) {
         std::vector<std::string_view> present;
-        for (std::string_view name : {"send", "raw", "data"}) {
+        for (std::string_view name : {"send", "raw", "data", "tls"}) {
             if (value.contains(name)) present.push_back(name);
         }
         if (present.size() > 1) {
@@ -530,6 +556,11 @@ private:
         }
         if (present.empty()) return Action{};
         const std::string_view field = present.front();
+        if (field == "tls") {
+            if (value["tls"] != true)
+                issue(child(pointer, "tls"), "\"tls\": true starts TLS (after STARTTLS's 220); no other value");
+            return Action{StepAction::tls, field, {}};
+        }
         const std::string at = child(pointer, field);
         const StepAction kind = field == "send" ? StepAction::send : field == "raw" ? StepAction::raw : StepAction::data;
         auto payload = string_at(value[std::string(field)], at, field != "data");
@@ -596,6 +627,18 @@ private:
         }
         if (value.contains("rfc")) out.rfc = rfc_ref(value["rfc"], child(pointer, "rfc"));
         if (value.contains("why")) out.why = string_at(value["why"], child(pointer, "why"), true).value_or("");
+        if (value.contains("checks")) {
+            out.checks = string_list(value["checks"], child(pointer, "checks"), is_content_check,
+                                     "a content check: \"ehlo-syntax\" or \"greeting-syntax\"")
+                             .value_or(std::vector<std::string>{});
+        }
+        for (std::string_view field : {"advertises", "not_advertises"}) {
+            if (!value.contains(field)) continue;
+            auto keywords = string_list(value[std::string(field)], child(pointer, field), is_ehlo_keyword,
+                                        "an EHLO keyword in upper case (letters, digits, '-')")
+                                .value_or(std::vector<std::string>{});
+            (field == "advertises" ? out.advertises : out.not_advertises) = std::move(keywords);
+        }
         return issues_.size() == issues_before;
     }
 
@@ -618,6 +661,7 @@ private:
         const Action act = action(value, pointer);
         result.payload = act.payload;
         if (act.kind == StepAction::none) silent_step(value, pointer, result);
+        else if (act.kind == StepAction::tls) tls_step(value, pointer, result);
         else acting_step(value, pointer, act, command, result);
         if (issues_.size() != issues_before) return std::nullopt;
         return result;
@@ -629,7 +673,7 @@ private:
         const bool greeting = expect && *expect == "greeting";
         const bool close = expect && *expect == "close";
         if (!greeting && !close) {
-            issue(pointer, "a step without 'send', 'raw' or 'data' must have \"expect\": \"greeting\" or \"close\"");
+            issue(pointer, "a step without 'send', 'raw', 'data' or 'tls' must have \"expect\": \"greeting\" or \"close\"");
             return;
         }
         if (value.contains("command")) {
@@ -646,6 +690,15 @@ private:
             reply.pass = {*CodePattern::parse("close")};
         }
         out.replies.push_back(std::move(reply));
+    }
+
+    // The TLS handshake is the whole step: there is no reply to judge, only whether it worked.
+    void tls_step(const json& value, const std::string& pointer, Step& out) {
+        for (std::string_view field : {"expect", "command", "replies"})
+            if (value.contains(field))
+                issue(child(pointer, field), fmt::format("'{}' has no effect on a \"tls\" step: it reads no reply; "
+                                                         "send EHLO in the next step", field));
+        out.action = StepAction::tls;
     }
 
     std::string default_command(const Action& act) const {

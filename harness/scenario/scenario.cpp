@@ -11,6 +11,7 @@ std::string_view to_string(StepAction action) {
         case StepAction::raw: return "raw";
         case StepAction::data: return "data";
         case StepAction::none: return "none";
+        case StepAction::tls: return "tls";
     }
     return "none";
 }

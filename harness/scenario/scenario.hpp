@@ -15,6 +15,7 @@ enum class StepAction {
     raw,        // octets exactly as given: bare LF, NUL, several commands in one write
     data,       // message content: dot-stuffed, CRLF line ends, then CRLF.CRLF
     none,       // send nothing (e.g. wait for the server to close)
+    tls,        // start TLS as the client (after STARTTLS's 220); reads nothing
 };
 
 std::string_view to_string(StepAction);
@@ -37,6 +38,9 @@ struct Scenario {
     std::vector<RfcRef> rfc;   // first one is the primary reference
     std::vector<std::string> tags;
     std::vector<std::string> requires_extensions;   // EHLO keywords, upper case
+    // EHLO keywords the server must NOT advertise for the scenario to apply (how a server
+    // without the extension must answer its commands); otherwise the scenario is skipped.
+    std::vector<std::string> requires_absent;
     std::vector<Profile> profiles;                   // empty: every profile
     std::optional<int> timeout_ms;
     std::vector<Step> steps;

@@ -35,6 +35,8 @@ public:
     virtual asio::awaitable<IoResult> read_some(std::span<char> buffer, Millis timeout) = 0;
     // Ends the conversation and releases everything (for a child: reaps it).
     virtual asio::awaitable<void> close() = 0;
+    // Whether start_tls can work at all here (a spawned child's pipes cannot carry TLS).
+    virtual bool can_start_tls() const { return false; }
     // Starts TLS as the client on this connection (after STARTTLS's 220): "" on success, else
     // why not, in words. Afterwards write and read_some carry TLS application data.
     virtual asio::awaitable<std::string> start_tls(Millis timeout) {

@@ -103,7 +103,8 @@ TEST(ParseLevel, RefusesOtherSpellings) {
 }
 
 TEST(ReplyExpectation, IsNarrowedOnlyWithPassCodes) {
-    ReplyExpectation expectation{"RCPT", {}, {}, std::nullopt, ""};
+    ReplyExpectation expectation;
+    expectation.command = "RCPT";
     EXPECT_FALSE(expectation.narrowed());
     expectation.pass.push_back(CodePattern::exact(503));
     EXPECT_TRUE(expectation.narrowed());

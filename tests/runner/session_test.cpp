@@ -221,5 +221,59 @@ TEST(DotStuff, FollowsRfc5321Section452) {
     EXPECT_EQ(dot_stuff("lf\nonly"), "lf\r\nonly\r\n.\r\n");
 }
 
+TEST(Session, AScenarioForServersWithoutAnExtensionIsSkippedWhenItIsAdvertised) {
+    ScriptedTransport server(answering(good_server));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}"}, {"send": "BDAT 1 LAST"},
+                                   {"send": "QUIT"})",
+                                R"(, "requires_absent": ["PIPELINING"])")),
+                            server);
+    EXPECT_EQ(result.outcome, Outcome::skipped);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "skipped", "skipped"}));
+    EXPECT_NE(result.steps[2].judgement.detail.find("do not advertise PIPELINING"), std::string::npos);
+    // It still leaves politely.
+    EXPECT_EQ(result.transcript.back().direction == '*' ? result.transcript[result.transcript.size() - 2].data
+                                                        : result.transcript.back().data,
+              "221 bye\r\n");
+}
+
+TEST(Session, AScenarioForServersWithoutAnExtensionRunsWhenItIsNotAdvertised) {
+    ScriptedTransport server(answering(good_server));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(R"({"expect": "greeting"}, {"send": "EHLO {helo}"},
+                                                            {"send": "NOOP"}, {"send": "QUIT"})",
+                                                        R"(, "requires_absent": ["CHUNKING"])")),
+                            server);
+    EXPECT_EQ(result.outcome, Outcome::passed);
+}
+
+TEST(Session, ATlsStepOverATransportWithoutTlsIsUnimplemented) {
+    ScriptedTransport server(answering({{"EHLO", "250-mx.example\r\n250 STARTTLS\r\n"},
+                                        {"STARTTLS", "220 go ahead\r\n"},
+                                        {"QUIT", "221 bye\r\n"}}));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(R"({"expect": "greeting"}, {"send": "EHLO {helo}"},
+                                                            {"send": "STARTTLS"}, {"tls": true}, {"send": "EHLO {helo}"})")),
+                            server);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "pass", "unimplemented", "skipped"}));
+    EXPECT_EQ(result.outcome, Outcome::unimplemented);
+}
+
+TEST(Session, ContentChecksJudgeTheEhloReply) {
+    ScriptedTransport server(answering({{"EHLO", "250-mx.example\r\n250-AUTH=PLAIN\r\n250 STARTTLS\r\n"},
+                                        {"QUIT", "221 bye\r\n"}}));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}", "expect": {"checks": ["ehlo-syntax"]}},
+                                   {"send": "EHLO {helo}", "expect": {"not_advertises": ["STARTTLS"]}},
+                                   {"send": "EHLO {helo}", "expect": {"advertises": ["STARTTLS"]}})")),
+                            server);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "violation", "violation", "pass"}));
+    EXPECT_NE(result.steps[1].judgement.detail.find("'AUTH=PLAIN' is not an EHLO keyword"), std::string::npos)
+        << result.steps[1].judgement.detail;
+    EXPECT_EQ(result.steps[2].judgement.detail, "the EHLO reply advertises STARTTLS");
+}
+
 }  // namespace
 }  // namespace smtpspec

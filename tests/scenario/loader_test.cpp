@@ -207,7 +207,7 @@ TEST(SeveralErrors, AreAllReportedAtOnce) {
     const std::vector<std::pair<std::string, std::string>> expected = {
         {"/scenarios/0/id", "'Bad id': an id is"},
         {"/scenarios/0/steps/1", "unknown field 'sned' (did you mean 'send'?)"},
-        {"/scenarios/0/steps/1", "a step without 'send', 'raw' or 'data'"},
+        {"/scenarios/0/steps/1", "a step without 'send', 'raw', 'data' or 'tls'"},
         {"/scenarios/1/rfc", "at least one RFC reference"},
         {"/scenarios/1/profiles/0", "'rfc9999': a profile is"},
         {"/scenarios/2/steps/1/command", "unknown command 'VRFYY' (did you mean 'VRFY'?)"},
@@ -271,8 +271,53 @@ INSTANTIATE_TEST_SUITE_P(
                     "has no line 2"},
         StepProblem{"reply_expect_word", R"({"raw": "NOOP\r\n", "replies": [{"expect": "none"}]})",
                     "/replies/0/expect", "expected an object"},
-        StepProblem{"bad_template_in_data", R"({"data": "{repeat:2000000:x}"})", "/data", "repeat count exceeds"}),
+        StepProblem{"bad_template_in_data", R"({"data": "{repeat:2000000:x}"})", "/data", "repeat count exceeds"},
+        StepProblem{"repeat_zero", R"({"send": "NOOP", "repeat": 0})", "/repeat", "out of range 1..10000"},
+        StepProblem{"tls_false", R"({"tls": false})", "/tls", "\"tls\": true starts TLS"},
+        StepProblem{"tls_with_expect", R"({"tls": true, "expect": "none"})", "/expect", "has no effect on a \"tls\" step"},
+        StepProblem{"tls_and_send", R"({"tls": true, "send": "NOOP"})", "", "a step has one action"},
+        StepProblem{"unknown_check", R"({"send": "EHLO x", "expect": {"checks": ["ehlo-format"]}})", "/expect/checks/0",
+                    "a content check"},
+        StepProblem{"lower_case_keyword", R"({"send": "EHLO x", "expect": {"not_advertises": ["starttls"]}})",
+                    "/expect/not_advertises/0", "an EHLO keyword in upper case"}),
     [](const testing::TestParamInfo<StepProblem>& param_info) { return param_info.param.name; });
+
+TEST(ParseScenarioFile, RepeatedStepsAreExpanded) {
+    const std::string text = R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r",
+        "rfc": [{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}],
+        "steps": [{"expect": "greeting"}, {"send": "RCPT TO:<a@b>", "repeat": 100}, {"send": "QUIT"}]}]})";
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_TRUE(result.ok()) << all_issues(result);
+    ASSERT_EQ(result.scenarios[0].steps.size(), 102u);
+    EXPECT_EQ(result.scenarios[0].steps[100].payload, "RCPT TO:<a@b>");
+    EXPECT_EQ(result.scenarios[0].steps[101].payload, "QUIT");
+}
+
+TEST(ParseScenarioFile, ReadsTlsStepsAbsentExtensionsAndContentChecks) {
+    const std::string text = R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r",
+        "rfc": [{"doc": "RFC 3207", "section": "4.2", "level": "MUST"}], "requires_absent": ["SIZE"],
+        "steps": [{"expect": "greeting"}, {"send": "STARTTLS"}, {"tls": true},
+                  {"send": "EHLO x", "expect": {"checks": ["ehlo-syntax"], "advertises": ["AUTH"], "not_advertises": ["STARTTLS"]}}]}]})";
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_TRUE(result.ok()) << all_issues(result);
+    const auto& scenario = result.scenarios[0];
+    EXPECT_EQ(scenario.requires_absent, std::vector<std::string>{"SIZE"});
+    EXPECT_EQ(scenario.steps[2].action, StepAction::tls);
+    EXPECT_TRUE(scenario.steps[2].replies.empty());
+    const auto& ehlo = scenario.steps[3].replies.at(0);
+    EXPECT_EQ(ehlo.checks, std::vector<std::string>{"ehlo-syntax"});
+    EXPECT_EQ(ehlo.advertises, std::vector<std::string>{"AUTH"});
+    EXPECT_EQ(ehlo.not_advertises, std::vector<std::string>{"STARTTLS"});
+}
+
+TEST(ParseScenarioFile, AKeywordBothRequiredAndAbsentIsAnError) {
+    const std::string text = R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r",
+        "rfc": [{"doc": "RFC 1870", "section": "4", "level": "MUST"}], "requires": ["SIZE"], "requires_absent": ["SIZE"],
+        "steps": [{"expect": "greeting"}]}]})";
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "/scenarios/0/requires_absent");
+}
 
 TEST(ParseScenarioFile, SuggestsTheClosestScenarioField) {
     const LoadResult result = parse_scenario_file(
