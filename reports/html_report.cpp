@@ -9,6 +9,7 @@
 
 #include "reports/atomic_write.hpp"
 #include "reports/console_report.hpp"
+#include "reports/coverage_report.hpp"
 #include "reports/html_assets.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -418,6 +419,34 @@ void render_scenarios(Out out, const RunResult& run) {
     fmt::format_to(out, "</div>\n<p id=\"nothing\" class=\"muted\" hidden>No scenario matches the filters.</p>\n");
 }
 
+// ---- traceability --------------------------------------------------------------------------
+
+// Per RFC section, this run's scenarios that test it, with their outcomes: which rules the
+// server was shown to keep or break. Collapsed: the scenarios above are what a reader comes for.
+void render_traceability(Out out, const RunResult& run) {
+    if (run.scenarios.empty()) return;
+    const auto matrix = build_coverage(covered_scenarios(run), run.profile);
+    fmt::format_to(out, "<details class=\"traceability\">\n<summary>Traceability: {} section(s) of {} document(s)"
+                        "</summary>\n",
+                   matrix.section_count(), matrix.documents.size());
+    for (const auto& document : matrix.documents) {
+        fmt::format_to(out, "<h2>{}</h2>\n<dl class=\"facts\">\n", text_html(document.doc));
+        for (const auto& section : document.sections) {
+            fmt::format_to(out, "<dt>{} <span class=\"muted\">{}</span></dt><dd>",
+                           text_html(section_label(section.section)), to_string(section.level));
+            for (const auto& entry : section.entries) {
+                const auto& scenario = run.scenarios[entry.scenario];
+                fmt::format_to(out, "<div>{} <code>{}</code> {}{}</div>", outcome_badge(scenario.outcome),
+                               text_html(scenario.id), text_html(scenario.title),
+                               entry.role == ReferenceRole::primary ? "" : " <span class=\"muted\">(secondary)</span>");
+            }
+            fmt::format_to(out, "</dd>\n");
+        }
+        fmt::format_to(out, "</dl>\n");
+    }
+    fmt::format_to(out, "</details>\n");
+}
+
 // ---- the document --------------------------------------------------------------------------
 
 std::string page_title(const RunResult& run, const Summary& summary) {
@@ -447,6 +476,7 @@ std::string render_html_report(const RunResult& run) {
     fmt::format_to(out, "<main>\n");
     render_filters(out, run, summary);
     render_scenarios(out, run);
+    render_traceability(out, run);
     fmt::format_to(out, "</main>\n<footer>Written by smtpspec {}. Self-contained: it loads nothing from anywhere "
                         "else.</footer>\n<script>{}</script>\n</body>\n</html>\n",
                    text_html(run.version), html_script());

@@ -28,6 +28,7 @@ struct ScenarioOptions {
 
 struct ListOptions {
     ScenarioOptions scenarios;
+    bool by_rfc = false;          // per RFC section instead of per scenario: `coverage`'s text
 };
 void setup_list(CLI::App& app, ListOptions& options);
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err);
@@ -36,6 +37,8 @@ struct ServeOptions {
     std::string listen = "127.0.0.1:2525";   // HOST:PORT, [IPv6]:PORT; port 0 picks a free one
     bool stdio = false;                      // one session on stdin/stdout instead of TCP
     int idle_timeout_s = 300;                // RFC 5321 §4.5.3.2.7: at least five minutes
+    std::string personality = "reference";   // how the engine behaves: smtpspec::personalities()
+    bool tls = false;                        // implicit TLS (RFC 8314 §3.3) instead of offering STARTTLS
 };
 void setup_serve(CLI::App& app, ServeOptions& options);
 int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
@@ -53,6 +56,7 @@ struct RunOptions {
     std::string helo;
     std::string from;
     std::string rcpt;
+    std::string auth;             // USER:PASSWORD for the AUTH scenarios
     std::string json;             // report files; empty: not written
     std::string junit;
     std::string html;
@@ -60,6 +64,9 @@ struct RunOptions {
     std::string write_baseline;   // write the baseline that accepts this run's failures
     std::string color = "auto";   // auto, always, never
     bool verbose = false;
+    bool tls = false;             // implicit TLS (RFC 8314): to --target, or the embedded server listens with it
+    bool tls_verify = false;      // verify the server's certificate (system store, or tls_ca)
+    std::string tls_ca;           // PEM CA certificates to verify against; implies tls_verify
 };
 void setup_run(CLI::App& app, RunOptions& options);
 // `stdout_is_tty` decides progress style and colour (with NO_COLOR); tests pass false.
@@ -80,5 +87,14 @@ struct MergeOptions {
 };
 void setup_merge(CLI::App& app, MergeOptions& options);
 int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err);
+
+// The traceability matrix of the scenario library: per RFC section, the scenarios that test it.
+struct CoverageOptions {
+    ScenarioOptions scenarios;
+    std::string json;             // report files; with neither, the text matrix on stdout
+    std::string html;
+};
+void setup_coverage(CLI::App& app, CoverageOptions& options);
+int run_coverage(const CoverageOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace smtpspec::cli

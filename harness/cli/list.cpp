@@ -56,9 +56,13 @@ void print_table(const std::vector<const Scenario*>& scenarios, std::ostream& ou
 void setup_list(CLI::App& app, ListOptions& options) {
     CLI::App* list = app.add_subcommand("list", "List the scenarios a run would take: id, title, level, RFC references");
     add_scenario_options(*list, options.scenarios);
+    list->add_flag("--by-rfc", options.by_rfc,
+                   "Group by RFC section: the traceability matrix, as `smtpspec coverage` prints it");
 }
 
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
+    // One view, one implementation: the grouped list is the coverage matrix.
+    if (options.by_rfc) return run_coverage(CoverageOptions{options.scenarios, "", ""}, out, err);
     const auto chosen = choose_scenarios(options.scenarios, "list", err);
     if (!chosen) return exit_code::usage;
     std::vector<const Scenario*> shown;

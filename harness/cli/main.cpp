@@ -40,6 +40,8 @@ int run(int argc, char** argv) {
     cli::setup_compare(app, compare);
     cli::MergeOptions merge;
     cli::setup_merge(app, merge);
+    cli::CoverageOptions coverage;
+    cli::setup_coverage(app, coverage);
 
     try {
         app.parse(argc, argv);
@@ -55,6 +57,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("serve")) return cli::run_serve(serve, std::cout, std::cerr);
     if (app.got_subcommand("compare")) return cli::run_compare(compare, std::cout, std::cerr);
     if (app.got_subcommand("merge")) return cli::run_merge(merge, std::cout, std::cerr);
+    if (app.got_subcommand("coverage")) return cli::run_coverage(coverage, std::cout, std::cerr);
     return exit_code::usage;
 }
 

@@ -60,6 +60,40 @@ struct Plan {
     std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
 
+// --tls, --tls-verify and --tls-ca: what does not combine, and a CA file that cannot be loaded.
+std::string check_tls_options(const RunOptions& options) {
+    const bool verify = options.tls_verify || !options.tls_ca.empty();
+    if (!options.spawn.empty() && (options.tls || verify))
+        return "--tls, --tls-verify and --tls-ca need a TCP server; a --spawn server speaks over pipes";
+    if (!options.start.empty() && options.tls)
+        return "--start waits for a plaintext greeting; it does not combine with --tls (implicit TLS) yet";
+    if (options.target.empty() && verify)
+        return "--tls-verify and --tls-ca check a --target's certificate; the embedded server's is self-signed";
+    if (!options.tls_ca.empty()) {
+        TlsSettings settings;
+        settings.verify = true;
+        settings.ca_file = options.tls_ca;
+        if (const TlsClient loaded(settings); !loaded.error().empty()) return "--tls-ca: " + loaded.error();
+    }
+    return "";
+}
+
+// A TCP target whose connections share one TLS client context: implicit TLS with --tls, and
+// --tls-verify / --tls-ca for the handshake after STARTTLS too.
+Target tls_tcp_target(const HostPort& where, Millis connect_timeout, const RunOptions& options) {
+    TlsSettings settings;
+    settings.implicit = options.tls;
+    settings.verify = options.tls_verify || !options.tls_ca.empty();
+    settings.ca_file = options.tls_ca;
+    auto tls = std::make_shared<TlsClient>(settings);
+    Target target = tcp_target(where, connect_timeout);
+    if (settings.implicit) target.description += " (TLS)";
+    target.connect = [where, connect_timeout, tls]() {
+        return TcpTransport::connect(where.host, where.port, connect_timeout, tls);
+    };
+    return target;
+}
+
 std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << "smtpspec run: " << message << '\n';
@@ -71,6 +105,7 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         return usage("--start needs --target HOST:PORT: where the started daemon will greet");
     if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0)
         return usage("timeouts must be positive numbers of seconds");
+    if (const auto tls_problem = check_tls_options(options); !tls_problem.empty()) return usage(tls_problem);
 
     Plan plan;
     if (!options.target.empty()) {
@@ -101,6 +136,13 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
     if (!options.helo.empty()) session.variables.set("helo", options.helo);
     if (!options.from.empty()) session.variables.set("from", options.from);
     if (!options.rcpt.empty()) session.variables.set("rcpt", options.rcpt);
+    if (!options.auth.empty()) {
+        const auto colon = options.auth.find(':');
+        if (colon == std::string::npos || colon == 0)
+            return usage("--auth is USER:PASSWORD (the password may hold ':'; it is redacted in every report)");
+        session.variables.set("user", options.auth.substr(0, colon));
+        session.variables.set("password", options.auth.substr(colon + 1));
+    }
     plan.settings.jobs = options.jobs == 0 ? default_jobs() : options.jobs;
     return plan;
 }
@@ -140,9 +182,12 @@ asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan)
         co_return reach;
     }
     if (!plan.target) {
-        reach.embedded = std::make_unique<ReferenceServer>(co_await asio::this_coro::executor);
+        ReferenceServerConfig embedded;
+        embedded.implicit_tls = options.tls;   // --tls: the whole suite over implicit TLS (RFC 8314)
+        reach.embedded = std::make_unique<ReferenceServer>(co_await asio::this_coro::executor, embedded);
         const auto endpoint = reach.embedded->start();
-        reach.target = tcp_target(HostPort{endpoint.address().to_string(), std::to_string(endpoint.port())}, connect_timeout);
+        const HostPort where{endpoint.address().to_string(), std::to_string(endpoint.port())};
+        reach.target = options.tls ? tls_tcp_target(where, connect_timeout, options) : tcp_target(where, connect_timeout);
         reach.target.description = "embedded reference server (" + reach.target.description + ")";
         co_return reach;
     }
@@ -157,7 +202,8 @@ asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan)
         }
         reach.daemon = std::move(started.daemon);
     }
-    reach.target = tcp_target(*plan.target, connect_timeout);
+    const bool tls = options.tls || options.tls_verify || !options.tls_ca.empty();
+    reach.target = tls ? tls_tcp_target(*plan.target, connect_timeout, options) : tcp_target(*plan.target, connect_timeout);
     // One connection before the run, so an unreachable target is one clear message, not a
     // failure per scenario.
     auto probe = co_await reach.target.connect();
@@ -234,6 +280,13 @@ void setup_run(CLI::App& app, RunOptions& options) {
         ->type_name("COMMAND");
     run->add_option("--start-timeout", options.start_timeout_s, "Seconds to wait for a --start daemon to greet (default 30)")
         ->type_name("S");
+    run->add_flag("--tls", options.tls,
+                  "Implicit TLS (RFC 8314, port 465): TLS from the first octet to --target; without --target the "
+                  "embedded server listens with it");
+    run->add_flag("--tls-verify", options.tls_verify,
+                  "Verify the server's certificate and name (system CA store, or --tls-ca); default: not verified");
+    run->add_option("--tls-ca", options.tls_ca, "Verify against the PEM CA certificates in FILE (implies --tls-verify)")
+        ->type_name("FILE");
     add_scenario_options(*run, options.scenarios);
     run->add_flag("--strict", options.strict, "Warnings (non_strict, nonstandard, deprecated) fail the scenario");
     run->add_option("--jobs,-j", options.jobs, "Scenarios run at once (default: the number of cores, at most 4)")
@@ -244,6 +297,9 @@ void setup_run(CLI::App& app, RunOptions& options) {
         ->type_name("S");
     run->add_option("--helo", options.helo, "Domain sent in HELO/EHLO (default smtpspec.example)")->type_name("DOMAIN");
     run->add_option("--from", options.from, "Reverse-path for MAIL (default smtpspec@example.com)")->type_name("ADDR");
+    run->add_option("--auth", options.auth,
+                    "Credentials for the AUTH scenarios, USER:PASSWORD (default smtpspec:smtpspec-secret); redacted in every output")
+        ->type_name("USER:PASSWORD");
     run->add_option("--rcpt", options.rcpt, "A recipient the server accepts (default postmaster@example.com)")
         ->type_name("ADDR");
     run->add_option("--json", options.json, "Write the JSON report to FILE (written atomically)")->type_name("FILE");

@@ -76,6 +76,18 @@ std::optional<tcp::endpoint> listen_endpoint(const std::string& listen, std::ost
     return results.begin()->endpoint();
 }
 
+// The engine's personality; run_serve has already refused names that are not one.
+Personality chosen_personality(const ServeOptions& options) {
+    return parse_personality(options.personality).value_or(Personality::reference);
+}
+
+std::string personality_list() {
+    std::string list;
+    for (const PersonalityInfo& info : personalities())
+        list += fmt::format("  {:<14} {}\n", info.name, info.description);
+    return list;
+}
+
 std::string describe(const tcp::endpoint& endpoint) {
     const auto address = endpoint.address();
     if (address.is_v6()) return fmt::format("[{}]:{}", address.to_string(), endpoint.port());
@@ -90,6 +102,8 @@ int serve_tcp(const tcp::endpoint& endpoint, const ServeOptions& options, std::o
     ReferenceServerConfig config;
     config.listen = endpoint;
     config.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
+    config.implicit_tls = options.tls;
+    config.engine.personality = chosen_personality(options);
     ReferenceServer server(io.get_executor(), config);
     tcp::endpoint bound;
     try {
@@ -111,6 +125,7 @@ int serve_stdio(const ServeOptions& options, std::ostream& err) {
     std::signal(SIGPIPE, SIG_IGN);
     StdioServerConfig config;
     config.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
+    config.engine.personality = chosen_personality(options);
     if (serve_stdio_session(STDIN_FILENO, STDOUT_FILENO, config) == StdioSessionEnd::io_error) {
         err << "smtpspec serve: reading stdin or writing stdout failed\n";
         return exit_code::harness_error;
@@ -126,15 +141,26 @@ void setup_serve(CLI::App& app, ServeOptions& options) {
                       "Where to listen: HOST:PORT or [IPv6]:PORT; port 0 picks a free one (default 127.0.0.1:2525)")
         ->type_name("HOST:PORT");
     serve->add_flag("--stdio", options.stdio, "Serve one SMTP session on stdin/stdout instead of TCP");
+    serve->add_flag("--tls", options.tls, "Implicit TLS (RFC 8314, like port 465) with a self-signed certificate");
     serve->add_option("--idle-timeout", options.idle_timeout_s,
                       "Seconds a client may stay silent before it gets 421 and is disconnected (default 300)")
         ->type_name("S");
+    serve->add_option("--personality", options.personality,
+                      "How the server behaves: reference (the default, conformant), minimal (no extensions), or a "
+                      "known-bad one for demos: legacy-200, deprecated, smuggling, bare-lf, no-enhanced, "
+                      "starttls-leak")
+        ->type_name("NAME");
 }
 
 int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     if (options.idle_timeout_s <= 0) {
         err << fmt::format("smtpspec serve: --idle-timeout must be a positive number of seconds, not {}\n",
                            options.idle_timeout_s);
+        return exit_code::usage;
+    }
+    if (!parse_personality(options.personality)) {
+        err << fmt::format("smtpspec serve: --personality \"{}\" is not one of:\n{}", options.personality,
+                           personality_list());
         return exit_code::usage;
     }
     if (options.stdio) return serve_stdio(options, err);

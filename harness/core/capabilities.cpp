@@ -45,6 +45,16 @@ Capabilities Capabilities::from_ehlo(const Reply& reply) {
 
 bool Capabilities::has(std::string_view keyword) const { return keywords.contains(to_upper(keyword)); }
 
+bool Capabilities::offers(std::string_view requirement) const {
+    const auto space = requirement.find(' ');
+    const auto it = keywords.find(to_upper(requirement.substr(0, space)));
+    if (it == keywords.end()) return false;
+    if (space == std::string_view::npos) return true;
+    const auto wanted = to_upper(requirement.substr(space + 1));
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const std::string& param) { return to_upper(param) == wanted; });
+}
+
 std::set<std::string> Capabilities::keyword_set() const {
     std::set<std::string> out;
     for (const auto& [keyword, params] : keywords) out.insert(keyword);

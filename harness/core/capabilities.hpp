@@ -18,6 +18,9 @@ struct Capabilities {
     static Capabilities from_ehlo(const Reply& reply);
 
     bool has(std::string_view keyword) const;   // case-insensitive
+    // "KEYWORD" or "KEYWORD PARAM" (e.g. "AUTH PLAIN"): the keyword is advertised, with that
+    // parameter among its own; case-insensitive (RFC 5321 §4.1.1.1, RFC 4954 §3 mechanisms).
+    bool offers(std::string_view requirement) const;
     std::set<std::string> keyword_set() const;
 };
 

@@ -99,10 +99,10 @@ std::optional<ContentProblem> check_advertised(const Reply& reply, std::span<con
     if (reply.code != 250) return std::nullopt;
     const auto capabilities = Capabilities::from_ehlo(reply);
     for (const auto& keyword : wanted)
-        if (!capabilities.has(keyword))
+        if (!capabilities.offers(keyword))
             return problem("", fmt::format("the EHLO reply does not advertise {}", keyword));
     for (const auto& keyword : unwanted)
-        if (capabilities.has(keyword)) return problem("", fmt::format("the EHLO reply advertises {}", keyword));
+        if (capabilities.offers(keyword)) return problem("", fmt::format("the EHLO reply advertises {}", keyword));
     return std::nullopt;
 }
 

@@ -125,28 +125,41 @@ bool opens_session(const Step& step) {
     return command == "EHLO" || command == "HELO";
 }
 
-// What the session has learnt that changes later judgements.
-void learn(SessionFacts& facts, const ReplyExpectation& expectation, const Observation& observation) {
+// What the session has learnt that changes later judgements: the greeting's code, and what the
+// last accepted EHLO advertised (with the keywords' parameters, for "AUTH PLAIN" requirements).
+struct Learnt {
+    SessionFacts facts;
+    Capabilities capabilities;
+
+    void forget_extensions() {
+        facts.legality.advertised.clear();
+        capabilities = Capabilities{};
+    }
+};
+
+void learn(Learnt& learnt, const ReplyExpectation& expectation, const Observation& observation) {
     const auto* reply = std::get_if<Reply>(&observation);
     if (reply == nullptr) return;
-    if (expectation.command == greeting_command) facts.legality.greeting_code = reply->code;
-    if (expectation.command == "EHLO" && reply->code == 250)
-        facts.legality.advertised = Capabilities::from_ehlo(*reply).keyword_set();
+    if (expectation.command == greeting_command) learnt.facts.legality.greeting_code = reply->code;
+    if (expectation.command == "EHLO" && reply->code == 250) {
+        learnt.capabilities = Capabilities::from_ehlo(*reply);
+        learnt.facts.legality.advertised = learnt.capabilities.keyword_set();
+    }
     // A HELO session has no extensions (RFC 5321 §4.1.1.1).
-    if (expectation.command == "HELO" && reply->code == 250) facts.legality.advertised.clear();
+    if (expectation.command == "HELO" && reply->code == 250) learnt.forget_extensions();
 }
 
-std::vector<std::string> missing_extensions(const Scenario& scenario, const SessionFacts& facts) {
+std::vector<std::string> missing_extensions(const Scenario& scenario, const Capabilities& capabilities) {
     std::vector<std::string> missing;
-    for (const auto& keyword : scenario.requires_extensions)
-        if (!facts.legality.advertised.contains(keyword)) missing.push_back(keyword);
+    for (const auto& requirement : scenario.requires_extensions)
+        if (!capabilities.offers(requirement)) missing.push_back(requirement);
     return missing;
 }
 
-std::vector<std::string> unwanted_extensions(const Scenario& scenario, const SessionFacts& facts) {
+std::vector<std::string> unwanted_extensions(const Scenario& scenario, const Capabilities& capabilities) {
     std::vector<std::string> present;
-    for (const auto& keyword : scenario.requires_absent)
-        if (facts.legality.advertised.contains(keyword)) present.push_back(keyword);
+    for (const auto& requirement : scenario.requires_absent)
+        if (capabilities.offers(requirement)) present.push_back(requirement);
     return present;
 }
 
@@ -256,7 +269,8 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
                                             const SessionOptions& options) {
     ScenarioResult result = result_header(scenario);
     Conversation conversation(transport, options, result);
-    SessionFacts facts;
+    Learnt learnt;
+    SessionFacts& facts = learnt.facts;
     facts.profile = options.profile;
     const RfcRef* primary = scenario.rfc.empty() ? nullptr : &scenario.rfc.front();
     std::string stop_reason;        // once set, every later step is skipped for this reason
@@ -271,14 +285,14 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             continue;
         }
         if (!requirements_met && !opens_session(step)) {
-            const auto missing = missing_extensions(scenario, facts);
+            const auto missing = missing_extensions(scenario, learnt.capabilities);
             if (!missing.empty()) {
                 result.steps.push_back(step_result(i, 0, step, "", judge_unimplemented(missing)));
                 stop_reason = "the scenario needs an extension the server does not advertise";
                 leave_politely = true;
                 continue;
             }
-            const auto unwanted = unwanted_extensions(scenario, facts);
+            const auto unwanted = unwanted_extensions(scenario, learnt.capabilities);
             if (!unwanted.empty()) {
                 stop_reason = fmt::format("not applicable: the scenario tests servers that do not advertise {}",
                                           fmt::join(unwanted, ", "));
@@ -296,7 +310,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
                 leave_politely = !transport.can_start_tls();
             }
             // Everything learnt before TLS is void (RFC 3207 §4.2): EHLO again for the keywords.
-            facts.legality.advertised.clear();
+            learnt.forget_extensions();
             continue;
         }
         if (step.delay_ms) {
@@ -322,7 +336,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             Observation observation{Closed{"the connection was already closed"}};
             if (!conversation.closed()) observation = co_await conversation.read_reply(timeout_for(step, scenario, options));
             Judgement j = judge(expectation, observation, facts, registry, primary);
-            learn(facts, expectation, observation);
+            learn(learnt, expectation, observation);
             StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
             r.transcript_begin = exchange_begin;
             r.transcript_end = result.transcript.size();

@@ -167,6 +167,16 @@ bool is_ehlo_keyword(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-'; });
 }
 
+// "KEYWORD" or "KEYWORD PARAM": an EHLO keyword, optionally with one of its parameters
+// (e.g. "AUTH PLAIN"); the parameter is printable US-ASCII (ehlo-param, RFC 5321 §4.1.1.1).
+bool is_ehlo_requirement(std::string_view s) {
+    const auto space = s.find(' ');
+    if (space == std::string_view::npos) return is_ehlo_keyword(s);
+    const auto param = s.substr(space + 1);
+    return is_ehlo_keyword(s.substr(0, space)) && !param.empty() &&
+           std::all_of(param.begin(), param.end(), [](char c) { return c >= 33 && c <= 126; });
+}
+
 std::vector<std::string_view> lines_of(std::string_view text) {
     std::vector<std::string_view> lines;
     while (!text.empty()) {
@@ -492,8 +502,9 @@ private:
                          .value_or(std::vector<std::string>{});
         }
         if (value.contains("requires")) {
-            s.requires_extensions = string_list(value["requires"], child(pointer, "requires"), is_ehlo_keyword,
-                                                "an EHLO keyword in upper case (letters, digits, '-')")
+            s.requires_extensions = string_list(value["requires"], child(pointer, "requires"), is_ehlo_requirement,
+                                                "an EHLO keyword in upper case (letters, digits, '-'), optionally "
+                                                "with one parameter: \"AUTH PLAIN\"")
                                         .value_or(std::vector<std::string>{});
         }
         if (value.contains("requires_absent")) {
@@ -634,8 +645,9 @@ private:
         }
         for (std::string_view field : {"advertises", "not_advertises"}) {
             if (!value.contains(field)) continue;
-            auto keywords = string_list(value[std::string(field)], child(pointer, field), is_ehlo_keyword,
-                                        "an EHLO keyword in upper case (letters, digits, '-')")
+            auto keywords = string_list(value[std::string(field)], child(pointer, field), is_ehlo_requirement,
+                                        "an EHLO keyword in upper case (letters, digits, '-'), optionally with one "
+                                        "parameter: \"AUTH PLAIN\"")
                                 .value_or(std::vector<std::string>{});
             (field == "advertises" ? out.advertises : out.not_advertises) = std::move(keywords);
         }

@@ -3,43 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
-#include <optional>
+#include <initializer_list>
+
+#include "server/smtp_parameters.hpp"
+#include "server/smtp_reply.hpp"
+#include "server/smtp_syntax.hpp"
 
 namespace smtpspec {
 namespace {
 
-// RFC 5321 §4.5.3.1.4 and §4.5.3.1.5, CRLF included.
-constexpr std::size_t max_command_line = 512;
+using namespace smtp;
+
+// RFC 5321 §4.5.3.1.5, CRLF included.
 constexpr std::size_t max_reply_line = 512;
-// RFC 5321 §4.5.3.1.1-3.
-constexpr std::size_t max_local_part = 64;
-constexpr std::size_t max_domain = 255;
-constexpr std::size_t max_path = 256;
-
-// Enhanced status codes (RFC 3463) sent because ENHANCEDSTATUSCODES is advertised. `none` is
-// for the replies RFC 2034 §3 exempts: the greeting, replies to HELO and EHLO, and 3xx.
-namespace status {
-constexpr std::string_view none;
-constexpr std::string_view ok = "2.0.0";
-constexpr std::string_view sender_ok = "2.1.0";
-constexpr std::string_view recipient_ok = "2.1.5";
-constexpr std::string_view not_verified = "2.5.0";
-constexpr std::string_view shutting_down = "4.3.2";
-constexpr std::string_view idle_timeout = "4.4.2";
-constexpr std::string_view too_many_recipients = "4.5.3";
-constexpr std::string_view no_such_mailbox = "5.1.1";
-constexpr std::string_view bad_recipient_address = "5.1.3";
-constexpr std::string_view bad_sender_address = "5.1.7";
-constexpr std::string_view message_too_big = "5.3.4";
-constexpr std::string_view invalid_command = "5.5.1";   // also bad sequence (RFC 3463 §3.6)
-constexpr std::string_view syntax_error = "5.5.2";
-constexpr std::string_view bad_arguments = "5.5.4";
-constexpr std::string_view line_too_long = "5.5.6";
-}  // namespace status
-
-// --- replies ---------------------------------------------------------------------------------
 
 void append_reply_line(std::string& out, int code, bool last, std::string_view status, std::string_view text) {
     std::string line = fmt::format("{}{}", code, last ? ' ' : '-');
@@ -50,60 +26,6 @@ void append_reply_line(std::string& out, int code, bool last, std::string_view s
     if (line.size() > max_reply_line - 2) line.resize(max_reply_line - 2);
     out += line;
     out += "\r\n";
-}
-
-void append_reply(std::string& out, int code, std::string_view status, std::span<const std::string> lines) {
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        append_reply_line(out, code, i + 1 == lines.size(), status, lines[i]);
-}
-
-void append_reply(std::string& out, int code, std::string_view status, std::string_view text) {
-    append_reply_line(out, code, true, status, text);
-}
-
-// --- characters and words --------------------------------------------------------------------
-
-bool is_ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
-bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
-
-// RFC 5322 atext, the characters of a Dot-string's atoms.
-bool is_atext(char c) {
-    constexpr std::string_view specials = "!#$%&'*+-/=?^_`{|}~";
-    return is_alnum(c) || specials.find(c) != std::string_view::npos;
-}
-
-// RFC 5321 qtextSMTP: printable ASCII and space, except '"' and '\'.
-bool is_qtext(char c) { return c == 32 || c == 33 || (c >= 35 && c <= 91) || (c >= 93 && c <= 126); }
-
-char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return to_upper(x) == to_upper(y);
-           });
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-template <typename Predicate>
-bool all_of(std::string_view text, Predicate predicate) {
-    return std::all_of(text.begin(), text.end(), predicate);
-}
-
-// Receivers SHOULD tolerate trailing white space before the CRLF (RFC 5321 §4.1.1).
-std::string_view without_trailing_blanks(std::string_view text) {
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
-
-std::string_view without_leading_spaces(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    return text;
 }
 
 struct CommandLine {
@@ -117,309 +39,34 @@ CommandLine split_command(std::string_view text) {
     return {text.substr(0, space), without_leading_spaces(text.substr(space + 1))};
 }
 
-// Calls `visit` for every part of `text` between separators, empty parts included; stops at
-// the first part it rejects.
-template <typename Visitor>
-bool all_parts(std::string_view text, char separator, Visitor visit) {
-    for (;;) {
-        const auto end = text.find(separator);
-        if (!visit(text.substr(0, end))) return false;
-        if (end == std::string_view::npos) return true;
-        text.remove_prefix(end + 1);
+// " <path>" for replies that name the path, empty when the path is not ASCII: reply text is
+// ASCII only (RFC 5321 §4.2; RFC 6531 §3.7.4 allows UTF-8 only in a few named replies).
+std::string shown(const Path& path) {
+    return all_of(path.text, is_ascii) ? fmt::format(" {}", path.text) : std::string();
+}
+
+std::string_view path_problem_text(PathProblem problem) {
+    switch (problem) {
+        case PathProblem::none: break;
+        case PathProblem::syntax: return "bad syntax";
+        case PathProblem::local_part_too_long: return "local-part too long (limit 64 octets)";
+        case PathProblem::domain_too_long: return "domain too long (limit 255 octets)";
+        case PathProblem::path_too_long: return "path too long (limit 256 octets)";
     }
+    return {};
 }
 
-// --- domains and address literals (RFC 5321 §4.1.2, §4.1.3) ---------------------------------
-
-// sub-domain = Let-dig [Ldh-str]: letters, digits and inner hyphens.
-bool is_label(std::string_view label) {
-    return !label.empty() && is_alnum(label.front()) && is_alnum(label.back()) &&
-           all_of(label, [](char c) { return is_alnum(c) || c == '-'; });
-}
-
-bool is_domain(std::string_view text) { return all_parts(text, '.', is_label); }
-
-bool is_ipv4(std::string_view text) {
-    int parts = 0;
-    const bool numbers = all_parts(text, '.', [&parts](std::string_view part) {
-        ++parts;
-        if (part.empty() || part.size() > 3 || !all_of(part, is_digit)) return false;
-        return std::stoi(std::string(part)) <= 255;
-    });
-    return numbers && parts == 4;
-}
-
-// Counts the 16-bit groups of one side of an IPv6 address, an IPv4 tail counting for two;
-// nullopt when it is not a list of 1-4 digit hex groups.
-std::optional<std::size_t> ipv6_groups(std::string_view text, bool ipv4_tail_allowed) {
-    if (text.empty()) return std::size_t{0};
-    std::size_t groups = 0;
-    for (;;) {
-        const auto colon = text.find(':');
-        const std::string_view group = text.substr(0, colon);
-        const bool last = colon == std::string_view::npos;
-        if (last && ipv4_tail_allowed && group.find('.') != std::string_view::npos)
-            return is_ipv4(group) ? std::optional(groups + 2) : std::nullopt;
-        if (group.empty() || group.size() > 4 || !all_of(group, is_hex)) return std::nullopt;
-        ++groups;
-        if (last) return groups;
-        text.remove_prefix(colon + 1);
-    }
-}
-
-// IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp: eight groups, or at most six around one
-// "::" (which stands for at least two).
-bool is_ipv6(std::string_view text) {
-    const auto gap = text.find("::");
-    if (gap == std::string_view::npos) {
-        const auto groups = ipv6_groups(text, true);
-        return groups && *groups == 8;
-    }
-    const auto left = ipv6_groups(text.substr(0, gap), false);
-    const auto right = ipv6_groups(text.substr(gap + 2), true);
-    return left && right && *left + *right <= 6;
-}
-
-// Only the IPv4 and IPv6 forms: a General-address-literal needs a tag registered with IANA,
-// and none but IPv6 is.
-bool is_address_literal(std::string_view text) {
-    if (text.size() < 2 || text.front() != '[' || text.back() != ']') return false;
-    const std::string_view inner = text.substr(1, text.size() - 2);
-    constexpr std::string_view ipv6_tag = "IPv6:";
-    if (istarts_with(inner, ipv6_tag)) return is_ipv6(inner.substr(ipv6_tag.size()));
-    return is_ipv4(inner);
-}
-
-// EHLO takes a Domain or an address-literal (§4.1.1.1). HELO's grammar has only Domain, but
-// clients commonly send a literal there and nothing is gained by refusing them.
-bool is_client_identity(std::string_view text) {
-    return text.size() <= max_domain && (is_domain(text) || is_address_literal(text));
-}
-
-// --- paths (RFC 5321 §4.1.2) -----------------------------------------------------------------
-
-bool is_dot_string(std::string_view text) {
-    return all_parts(text, '.', [](std::string_view atom) { return !atom.empty() && all_of(atom, is_atext); });
-}
-
-bool is_quoted_string(std::string_view text) {
-    if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
-    const std::string_view inner = text.substr(1, text.size() - 2);
-    for (std::size_t i = 0; i < inner.size(); ++i) {
-        if (inner[i] != '\\') {
-            if (!is_qtext(inner[i])) return false;
-            continue;
-        }
-        if (++i == inner.size() || inner[i] < 32 || inner[i] > 126) return false;   // quoted-pairSMTP
-    }
-    return true;
-}
-
-// A-d-l = At-domain *( "," At-domain ): accepted and then ignored (§4.1.1.3, App. F.2).
-bool is_source_route(std::string_view text) {
-    return all_parts(text, ',', [](std::string_view hop) {
-        return hop.size() > 1 && hop.front() == '@' && is_domain(hop.substr(1));
-    });
-}
-
-enum class PathProblem { none, syntax, non_ascii, local_part_too_long, domain_too_long, path_too_long };
-
-struct Path {
-    PathProblem problem = PathProblem::none;
-    std::string_view text;         // "<...>" as sent
-    std::string_view local_part;   // empty for "<>" and "<Postmaster>"
-    std::string_view rest;         // what follows the path: the parameters
-};
-
-// The length of the path at the start of `text`, up to the ">" that closes it; a quoted
-// local-part may hold a ">" of its own.
-std::optional<std::size_t> path_length(std::string_view text) {
-    if (text.empty() || text.front() != '<') return std::nullopt;
-    bool quoted = false;
-    for (std::size_t i = 1; i < text.size(); ++i) {
-        if (quoted && text[i] == '\\') {
-            ++i;
-        } else if (text[i] == '"') {
-            quoted = !quoted;
-        } else if (text[i] == '>' && !quoted) {
-            return i + 1;
-        }
-    }
+// 501 for a path that breaks RFC 5321 §4.1.2's grammar or limits. Without SMTPUTF8 on offer a
+// non-ASCII mailbox is such a path: invalid characters get 501 (§4.1.2).
+std::optional<Reply> path_refusal(const Path& path, PathKind kind, bool smtputf8_offered) {
+    const auto status = kind == PathKind::reverse ? status::bad_sender_address : status::bad_recipient_address;
+    const std::string_view role = kind == PathKind::reverse ? "Sender" : "Recipient";
+    if (path.problem != PathProblem::none)
+        return Reply{501, status, fmt::format("{} address: {}", role, path_problem_text(path.problem))};
+    if (path.non_ascii && !smtputf8_offered)
+        return Reply{501, status,
+                     fmt::format("{} address: non-ASCII characters need SMTPUTF8, which is not offered", role)};
     return std::nullopt;
-}
-
-// Mailbox = Local-part "@" ( Domain / address-literal ). The last "@" separates them: a quoted
-// local-part may contain "@", the domain forms accepted here cannot.
-PathProblem check_mailbox(std::string_view mailbox, std::string_view& local_part) {
-    const auto at = mailbox.rfind('@');
-    if (at == std::string_view::npos) return PathProblem::syntax;
-    const std::string_view local = mailbox.substr(0, at);
-    const std::string_view domain = mailbox.substr(at + 1);
-    if (!is_dot_string(local) && !is_quoted_string(local)) return PathProblem::syntax;
-    if (!is_domain(domain) && !is_address_literal(domain)) return PathProblem::syntax;
-    if (local.size() > max_local_part) return PathProblem::local_part_too_long;
-    if (domain.size() > max_domain) return PathProblem::domain_too_long;
-    local_part = local;
-    return PathProblem::none;
-}
-
-enum class PathKind { reverse, forward };
-
-// Path = "<" [ A-d-l ":" ] Mailbox ">"; a reverse-path may be "<>" and a forward-path may be
-// "<Postmaster>" (§4.1.1.3), case-insensitively.
-Path parse_path(std::string_view text, PathKind kind) {
-    Path path;
-    const auto length = path_length(text);
-    if (!length) {
-        path.problem = all_of(text, is_ascii) ? PathProblem::syntax : PathProblem::non_ascii;
-        return path;
-    }
-    path.text = text.substr(0, *length);
-    path.rest = text.substr(*length);
-    std::string_view inner = path.text.substr(1, path.text.size() - 2);
-    if (!all_of(inner, is_ascii)) {
-        path.problem = PathProblem::non_ascii;
-    } else if (inner.empty()) {
-        if (kind != PathKind::reverse) path.problem = PathProblem::syntax;
-    } else if (kind == PathKind::forward && iequals(inner, "Postmaster")) {
-        // accepted as it is
-    } else {
-        if (inner.front() == '@') {
-            const auto colon = inner.find(':');
-            if (colon == std::string_view::npos || !is_source_route(inner.substr(0, colon))) {
-                path.problem = PathProblem::syntax;
-                return path;
-            }
-            inner.remove_prefix(colon + 1);
-        }
-        path.problem = check_mailbox(inner, path.local_part);
-        if (path.problem == PathProblem::none && path.text.size() > max_path) path.problem = PathProblem::path_too_long;
-    }
-    return path;
-}
-
-// "Sender address: bad syntax"
-std::string path_problem_text(PathProblem problem, std::string_view role) {
-    const auto problem_text = [](PathProblem p) -> std::string {
-        switch (p) {
-            case PathProblem::none: break;
-            case PathProblem::syntax: return "bad syntax";
-            case PathProblem::non_ascii: return "non-ASCII characters need SMTPUTF8, which is not offered";
-            case PathProblem::local_part_too_long:
-                return fmt::format("local-part too long (limit {} octets)", max_local_part);
-            case PathProblem::domain_too_long: return fmt::format("domain too long (limit {} octets)", max_domain);
-            case PathProblem::path_too_long: return fmt::format("path too long (limit {} octets)", max_path);
-        }
-        return {};
-    };
-    return fmt::format("{} address: {}", role, problem_text(problem));
-}
-
-// --- MAIL and RCPT parameters (RFC 5321 §4.1.2, §4.1.1.11) ---------------------------------
-
-// Checks a parameter's value; writes the rejection to `out` and returns false when it fails.
-using ParameterCheck = bool (*)(std::optional<std::string_view> value, const EngineConfig& config, std::string& out);
-
-struct ParameterRule {
-    std::string_view keyword;
-    std::size_t line_allowance;   // octets the parameter may add to the command line
-    ParameterCheck check;
-};
-
-// Whether a decimal number is above `limit`, judged digit by digit: 20 digits may not fit in
-// 64 bits.
-bool exceeds(std::string_view digits, std::uint64_t limit) {
-    std::uint64_t value = 0;
-    for (char digit : digits) {
-        const auto d = static_cast<std::uint64_t>(digit - '0');
-        if (d > limit || value > (limit - d) / 10) return true;   // value * 10 + d > limit
-        value = value * 10 + d;
-    }
-    return false;
-}
-
-// SIZE=1*20DIGIT, the declared message size (RFC 1870 §3, §6.1).
-bool check_size(std::optional<std::string_view> value, const EngineConfig& config, std::string& out) {
-    if (!value || value->empty() || value->size() > 20 || !all_of(*value, is_digit)) {
-        append_reply(out, 501, status::bad_arguments, "SIZE takes a number of octets");
-        return false;
-    }
-    if (exceeds(*value, config.max_message_size)) {
-        append_reply(out, 552, status::message_too_big,
-                     fmt::format("Message size exceeds fixed maximum message size ({} octets)",
-                                 config.max_message_size));
-        return false;
-    }
-    return true;
-}
-
-// BODY=7BIT|8BITMIME (RFC 6152 §2). Other bodies (BINARYMIME needs CHUNKING) are not offered.
-bool check_body(std::optional<std::string_view> value, const EngineConfig&, std::string& out) {
-    if (!value) {
-        append_reply(out, 501, status::bad_arguments, "BODY takes 7BIT or 8BITMIME");
-        return false;
-    }
-    if (iequals(*value, "7BIT") || iequals(*value, "8BITMIME")) return true;
-    append_reply(out, 555, status::bad_arguments, "BODY type not supported: use 7BIT or 8BITMIME");
-    return false;
-}
-
-// RFC 1870 §3 lets SIZE add 26 octets to the MAIL line; RFC 6152 names no figure for BODY,
-// so it gets the length of its longest form, " BODY=8BITMIME".
-constexpr std::array<ParameterRule, 2> mail_parameter_rules{{
-    {"SIZE", 26, check_size},
-    {"BODY", 14, check_body},
-}};
-constexpr std::span<const ParameterRule> rcpt_parameter_rules;
-
-constexpr std::size_t line_allowance(std::span<const ParameterRule> rules) {
-    std::size_t total = 0;
-    for (const ParameterRule& rule : rules) total += rule.line_allowance;
-    return total;
-}
-
-// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
-bool is_parameter_keyword(std::string_view text) {
-    return !text.empty() && is_alnum(text.front()) && all_of(text, [](char c) { return is_alnum(c) || c == '-'; });
-}
-
-// esmtp-value = 1*(%d33-60 / %d62-126)
-bool is_parameter_value(std::string_view text) {
-    return !text.empty() && all_of(text, [](char c) { return c >= 33 && c <= 126 && c != '='; });
-}
-
-// Mail-parameters = esmtp-param *(SP esmtp-param), after the path. Answers the first problem:
-// 501 for bad syntax or a repeated parameter, 555 for one the server does not know.
-bool parameters_accepted(std::string_view text, std::span<const ParameterRule> rules, const EngineConfig& config,
-                         std::string& out) {
-    if (!text.empty() && text.front() != ' ') {
-        append_reply(out, 501, status::syntax_error, "Parameters must be separated from the path by a space");
-        return false;
-    }
-    std::vector<std::string_view> seen;
-    return all_parts(without_leading_spaces(text), ' ', [&](std::string_view parameter) {
-        if (parameter.empty()) return true;   // a run of spaces
-        const auto equals = parameter.find('=');
-        const std::string_view keyword = parameter.substr(0, equals);
-        const auto value =
-            equals == std::string_view::npos ? std::nullopt : std::optional(parameter.substr(equals + 1));
-        if (!is_parameter_keyword(keyword) || (value && !is_parameter_value(*value))) {
-            append_reply(out, 501, status::bad_arguments, "Malformed parameter");
-            return false;
-        }
-        if (std::any_of(seen.begin(), seen.end(), [&](std::string_view k) { return iequals(k, keyword); })) {
-            append_reply(out, 501, status::bad_arguments, "Parameter given twice");
-            return false;
-        }
-        seen.push_back(keyword);
-        const auto rule = std::find_if(rules.begin(), rules.end(),
-                                       [&](const ParameterRule& r) { return iequals(r.keyword, keyword); });
-        if (rule == rules.end()) {
-            append_reply(out, 555, status::bad_arguments, "Parameter not recognized");
-            return false;
-        }
-        return rule->check(value, config, out);
-    });
 }
 
 // Lets scenarios probe how a client of the server sees a rejected recipient.
@@ -443,7 +90,9 @@ std::size_t LineReader::consume(std::string_view input) {
             bare_line_break_ = true;
             keep('\r');
         }
-        if (octet == '\r') {
+        if (octet == '\n' && line_end_ == LineEnd::crlf_or_bare_lf) {
+            complete_ = true;
+        } else if (octet == '\r') {
             pending_cr_ = true;
         } else {
             if (octet == '\n') bare_line_break_ = true;
@@ -469,43 +118,57 @@ void LineReader::clear() {
 
 std::size_t MessageReader::consume(std::string_view input) {
     std::size_t used = 0;
-    while (used < input.size() && !complete()) take(input[used++]);
+    while (used < input.size() && !complete() && take(input[used])) ++used;
     return used;
 }
 
-void MessageReader::take(char octet) {
+bool MessageReader::take(char octet) {
     switch (position_) {
         case Position::line_start:
             if (octet == '.') {
                 position_ = Position::after_leading_dot;
-                return;
+                return true;
             }
             break;
         case Position::after_leading_dot:   // the dot is stuffing unless CRLF follows at once
             if (octet == '\r') {
                 position_ = Position::after_dot_cr;
-                return;
+                return true;
+            }
+            if (octet == '\n' && lenient()) {   // <LF>.<LF>, <CRLF>.<LF>
+                position_ = Position::ended;
+                return true;
             }
             break;
         case Position::after_dot_cr:
             if (octet == '\n') {
                 position_ = Position::ended;
-                return;
+                return true;
+            }
+            if (lenient()) {   // <CR>.<CR>, <LF>.<CR>: the octet after the CR is a command's
+                position_ = Position::ended;
+                return false;
             }
             ++size_;   // the CR was content after a stuffed dot, and it was bare
             position_ = Position::in_line;
             break;
-        case Position::in_line:
         case Position::after_cr:
+            if (octet == '.' && lenient()) {   // a bare CR taken for a line end
+                position_ = Position::after_leading_dot;
+                return true;
+            }
+            break;
+        case Position::in_line:
         case Position::ended:
             break;
     }
     take_in_line(octet);
+    return true;
 }
 
 void MessageReader::take_in_line(char octet) {
     ++size_;
-    if (position_ == Position::after_cr && octet == '\n') {
+    if ((position_ == Position::after_cr || lenient()) && octet == '\n') {
         position_ = Position::line_start;
         return;
     }
@@ -517,43 +180,54 @@ void MessageReader::clear() {
     size_ = 0;
 }
 
-// --- SmtpEngine ------------------------------------------------------------------------------
+// --- the command table -----------------------------------------------------------------------
 
 struct SmtpEngine::Command {
     std::string_view verb;
-    std::string_view help;   // the answer to HELP <verb>; empty for verbs the server does not implement
     Handler handle;
-    std::size_t line_allowance = 0;   // octets the advertised parameters add to the 512 (§4.5.3.1.4)
+    std::optional<Extension> needs = {};   // the EHLO keyword that offers the verb; not offered: 502
+    std::string_view usage = {};           // for HELP; empty for verbs the server does not implement
+    std::string_view purpose = {};
+    std::optional<ParameterVerb> parameters = {};   // takes MAIL or RCPT parameters
+    std::size_t line_limit = max_command_line;
 };
 
 std::span<const SmtpEngine::Command> SmtpEngine::commands() {
+    using enum Extension;
     static constexpr Command table[] = {
-        {"HELO", "HELO <domain>: identify the client", &SmtpEngine::on_helo},
-        {"EHLO", "EHLO <domain>: identify the client and list the extensions", &SmtpEngine::on_ehlo},
-        {"MAIL", "MAIL FROM:<reverse-path> [SIZE=<octets>] [BODY=7BIT|8BITMIME]: start a transaction",
-         &SmtpEngine::on_mail, line_allowance(mail_parameter_rules)},
-        {"RCPT", "RCPT TO:<forward-path>: add a recipient", &SmtpEngine::on_rcpt,
-         line_allowance(rcpt_parameter_rules)},
-        {"DATA", "DATA: send the message, ended by a line holding only a dot", &SmtpEngine::on_data},
-        {"RSET", "RSET: abort the transaction", &SmtpEngine::on_rset},
-        {"NOOP", "NOOP [text]: do nothing", &SmtpEngine::on_noop},
-        {"QUIT", "QUIT: end the session", &SmtpEngine::on_quit},
-        {"VRFY", "VRFY <address>: never verifies (RFC 5321 section 7.3), always 252", &SmtpEngine::on_vrfy},
-        {"HELP", "HELP [command]: list the commands or describe one", &SmtpEngine::on_help},
-        // Optional, and a privacy risk (RFC 5321 §3.5.2, §7.3): not implemented, so not in the
-        // EHLO list, and 502 is legal for it in every profile (252 is not in RFC 821's list).
-        {"EXPN", "", &SmtpEngine::on_not_implemented},
-        // Obsolete (RFC 5321 App. F.1, F.6): recognised, not implemented.
-        {"SEND", "", &SmtpEngine::on_not_implemented},
-        {"SOML", "", &SmtpEngine::on_not_implemented},
-        {"SAML", "", &SmtpEngine::on_not_implemented},
-        {"TURN", "", &SmtpEngine::on_not_implemented},
-        // Extension commands whose keyword this server does not advertise.
-        {"ETRN", "", &SmtpEngine::on_not_implemented},
-        {"ATRN", "", &SmtpEngine::on_not_implemented},
-        {"AUTH", "", &SmtpEngine::on_not_implemented},
-        {"STARTTLS", "", &SmtpEngine::on_starttls},
-        {"BDAT", "", &SmtpEngine::on_not_implemented},
+        {"HELO", &SmtpEngine::on_helo, {}, "HELO <domain>", "identify the client"},
+        {"EHLO", &SmtpEngine::on_ehlo, {}, "EHLO <domain>", "identify the client and list the extensions"},
+        {"MAIL", &SmtpEngine::on_mail, {}, "MAIL FROM:<reverse-path>", "start a transaction", ParameterVerb::mail},
+        {"RCPT", &SmtpEngine::on_rcpt, {}, "RCPT TO:<forward-path>", "add a recipient", ParameterVerb::rcpt},
+        {"DATA", &SmtpEngine::on_data, {}, "DATA", "send the message, ended by a line holding only a dot"},
+        {"BDAT", &SmtpEngine::on_bdat, chunking, "BDAT <size> [LAST]",
+         "send the next <size> octets of the message as they are"},
+        {"RSET", &SmtpEngine::on_rset, {}, "RSET", "abort the transaction"},
+        {"NOOP", &SmtpEngine::on_noop, {}, "NOOP [text]", "do nothing"},
+        {"QUIT", &SmtpEngine::on_quit, {}, "QUIT", "end the session"},
+        {"VRFY", &SmtpEngine::on_vrfy, {}, "VRFY <address>", "never verifies (RFC 5321 section 7.3), always 252"},
+        {"HELP", &SmtpEngine::on_help, help, "HELP [command]", "list the commands or describe one"},
+        {"AUTH", &SmtpEngine::on_auth, auth, "AUTH PLAIN|LOGIN [initial-response]", "authenticate (RFC 4954)", {},
+         max_auth_line},
+        {"STARTTLS", &SmtpEngine::on_starttls, starttls, "STARTTLS", "start TLS (RFC 3207)"},
+        // Obsolete (RFC 5321 App. F.1, F.6): recognised, and implemented only by the deprecated
+        // personality. RFC 821's SEND, SOML and SAML start a transaction as MAIL does; this
+        // server delivers to no terminal, so they are MAIL under another name.
+        {"SEND", &SmtpEngine::on_mail, send_soml_saml, "SEND FROM:<reverse-path>", "start a transaction (obsolete)",
+         ParameterVerb::mail},
+        {"SOML", &SmtpEngine::on_mail, send_soml_saml, "SOML FROM:<reverse-path>", "start a transaction (obsolete)",
+         ParameterVerb::mail},
+        {"SAML", &SmtpEngine::on_mail, send_soml_saml, "SAML FROM:<reverse-path>", "start a transaction (obsolete)",
+         ParameterVerb::mail},
+        {"TURN", &SmtpEngine::on_turn, turn, "TURN", "swap the client and server roles (obsolete)"},
+        // EXPN is optional and a privacy risk (RFC 5321 §3.5.2, §7.3). §7.3's 252 is for a site
+        // that disables a command it implements; this server has no lists to expand, so EXPN is
+        // not implemented: 502, kept out of the EHLO list (§3.5.2 makes listing an implemented
+        // EXPN a MUST), and legal in every profile, whereas RFC 821's EXPN list lacks 252.
+        {"EXPN", &SmtpEngine::on_not_implemented},
+        // Extension commands this server does not offer in any personality.
+        {"ETRN", &SmtpEngine::on_not_implemented},
+        {"ATRN", &SmtpEngine::on_not_implemented},
     };
     return table;
 }
@@ -565,27 +239,80 @@ const SmtpEngine::Command* SmtpEngine::find_command(std::string_view verb) {
     return found == table.end() ? nullptr : &*found;
 }
 
-SmtpEngine::SmtpEngine(EngineConfig config) : config_(std::move(config)), line_(config_.max_line_buffer) {}
+bool SmtpEngine::command_offered(const Command& command) const {
+    return !command.needs || offers(*command.needs);
+}
+
+// --- the session -----------------------------------------------------------------------------
+
+SmtpEngine::SmtpEngine(EngineConfig config)
+    : config_(std::move(config)),
+      line_(config_.max_line_buffer, config_.personality == Personality::bare_lf
+                                         ? LineReader::LineEnd::crlf_or_bare_lf
+                                         : LineReader::LineEnd::crlf),
+      message_(config_.personality == Personality::smuggling ? MessageReader::EndOfData::any_line_break
+                                                             : MessageReader::EndOfData::crlf_dot_crlf) {}
 
 std::string SmtpEngine::greeting() const {
     std::string out;
-    append_reply(out, 220, status::none, fmt::format("{} ESMTP smtpspec reference server", config_.hostname));
+    append_reply_line(out, 220, true, status::none, fmt::format("{} ESMTP smtpspec reference server", config_.hostname));
     return out;
 }
 
-std::vector<std::string> SmtpEngine::ehlo_keywords() const {
-    std::vector<std::string> keywords{"PIPELINING", fmt::format("SIZE {}", config_.max_message_size), "8BITMIME",
-                                      "ENHANCEDSTATUSCODES", "HELP"};
+ExtensionSet SmtpEngine::offered() const {
+    ExtensionSet set;
+    // RFC 5321 alone: nothing beyond the commands §4.5.1 requires. HELP is optional, and
+    // §4.1.1.1 says an EHLO reply MUST list every optional command served, so it goes too.
+    if (config_.personality == Personality::minimal) return set;
+    using enum Extension;
+    for (Extension always : {pipelining, size, eightbitmime, smtputf8, chunking, binarymime, dsn,
+                             enhanced_status_codes, help})
+        set.add(always);
+    if (config_.plaintext_auth || tls_active_) set.add(auth);
+    if (config_.personality == Personality::deprecated) {
+        set.add(send_soml_saml);
+        set.add(turn);
+    }
     // RFC 3207 §4.2: never offered again once TLS is active.
-    if (config_.tls_available && !tls_active_) keywords.push_back("STARTTLS");
+    if (config_.tls_available && !tls_active_) set.add(starttls);
+    return set;
+}
+
+std::vector<std::string> SmtpEngine::ehlo_keywords() const {
+    const ExtensionSet set = offered();
+    std::vector<std::string> keywords;
+    const auto add = [&](Extension extension, std::initializer_list<std::string_view> lines) {
+        if (set.contains(extension))
+            for (std::string_view line : lines) keywords.emplace_back(line);
+    };
+    using enum Extension;
+    add(pipelining, {"PIPELINING"});
+    if (set.contains(size)) keywords.push_back(fmt::format("SIZE {}", config_.max_message_size));
+    add(eightbitmime, {"8BITMIME"});
+    add(smtputf8, {"SMTPUTF8"});
+    add(chunking, {"CHUNKING"});
+    add(binarymime, {"BINARYMIME"});
+    add(dsn, {"DSN"});
+    add(enhanced_status_codes, {"ENHANCEDSTATUSCODES"});
+    add(auth, {"AUTH PLAIN LOGIN"});
+    add(help, {"HELP"});
+    // RFC 5321 App. F.6: an implemented SEND, SOML or SAML MUST be in the EHLO response.
+    add(send_soml_saml, {"SEND", "SOML", "SAML"});
+    add(turn, {"TURN"});
+    add(starttls, {"STARTTLS"});
     return keywords;
 }
 
 bool SmtpEngine::feed(std::string_view input, std::string& out) {
-    while (!input.empty() && !closed_ && !tls_requested_) {
-        const std::size_t used = input_ == Input::message ? consume_message_octets(input, out)
-                                                          : consume_command_octets(input, out);
-        input.remove_prefix(used);
+    consumed_ = 0;
+    while (consumed_ < input.size() && !closed_ && !tls_requested_) {
+        const std::string_view rest = input.substr(consumed_);
+        switch (input_) {
+            case Input::commands:
+            case Input::auth_response: consumed_ += consume_command_octets(rest, out); break;
+            case Input::message: consumed_ += consume_message_octets(rest, out); break;
+            case Input::chunk: consumed_ += consume_chunk_octets(rest, out); break;
+        }
     }
     return !closed_;
 }
@@ -601,14 +328,18 @@ std::string SmtpEngine::on_shutdown() {
 std::string SmtpEngine::closing_reply(std::string_view status, std::string_view reason) {
     closed_ = true;
     std::string out;
-    append_reply(out, 421, status, fmt::format("{} {}", config_.hostname, reason));
+    reply(out, 421, status, fmt::format("{} {}", config_.hostname, reason));
     return out;
 }
 
 std::size_t SmtpEngine::consume_command_octets(std::string_view input, std::string& out) {
     const std::size_t used = line_.consume(input);
     if (line_.complete()) {
-        execute(out);
+        if (input_ == Input::auth_response) {
+            execute_auth_response(out);
+        } else {
+            execute(out);
+        }
         line_.clear();
     }
     return used;
@@ -617,222 +348,272 @@ std::size_t SmtpEngine::consume_command_octets(std::string_view input, std::stri
 std::size_t SmtpEngine::consume_message_octets(std::string_view input, std::string& out) {
     const std::size_t used = message_.consume(input);
     if (!message_.complete()) return used;
-    if (message_.size() > config_.max_message_size) {
-        append_reply(out, 552, status::message_too_big,
-                     fmt::format("Message exceeds fixed maximum message size ({} octets)", config_.max_message_size));
-    } else {
-        // The reference server takes responsibility by discarding: nothing is ever delivered.
-        ++messages_accepted_;
-        append_reply(out, 250, status::ok, fmt::format("Message accepted, queued as SMTPSPEC{}", messages_accepted_));
-    }
-    reset_transaction();
     input_ = Input::commands;
+    if (message_.size() > config_.max_message_size) {
+        reply(out, 552, status::message_too_big,
+              fmt::format("Message exceeds fixed maximum message size ({} octets)", config_.max_message_size));
+        reset_transaction();
+        return used;
+    }
+    accept_message(out);
     return used;
+}
+
+// The reference server takes responsibility by discarding: nothing is ever delivered.
+void SmtpEngine::accept_message(std::string& out) {
+    ++messages_accepted_;
+    reply(out, 250, status::ok, fmt::format("Message accepted, queued as SMTPSPEC{}", messages_accepted_));
+    reset_transaction();
+}
+
+// The line may not exceed 512 octets plus what the offered parameters add (§4.5.3.1.4), nor
+// the buffer: a longer line was cut and must not be taken for what it says.
+std::size_t SmtpEngine::line_limit(const Command* command) const {
+    std::size_t limit = max_command_line;
+    if (command != nullptr) {
+        limit = command->line_limit;
+        if (command->parameters) limit += parameter_line_allowance(*command->parameters, offered());
+    }
+    return std::min(limit, config_.max_line_buffer + 2);
 }
 
 void SmtpEngine::execute(std::string& out) {
     const std::string_view text = without_trailing_blanks(line_.text());
     const CommandLine line = split_command(text);
     const Command* command = find_command(line.verb);
-    const std::size_t limit = max_command_line + (command != nullptr ? command->line_allowance : 0);
+    const std::size_t limit = line_limit(command);
     if (line_.length() > limit) {
-        append_reply(out, 500, status::line_too_long, fmt::format("Line too long (limit {} octets)", limit));
+        reply(out, 500, status::line_too_long, fmt::format("Line too long (limit {} octets)", limit));
     } else if (line_.has_bare_line_break()) {
-        append_reply(out, 500, status::syntax_error, "Bare CR or LF in command line: lines end with CRLF");
+        reply(out, 500, status::syntax_error, "Bare CR or LF in command line: lines end with CRLF");
     } else if (text.empty()) {
-        append_reply(out, 500, status::syntax_error, "Empty command line");
+        reply(out, 500, status::syntax_error, "Empty command line");
     } else if (command == nullptr) {
-        append_reply(out, 500, status::syntax_error, "Command not recognized");
+        reply(out, 500, status::syntax_error, "Command not recognized");
+    } else if (!command_offered(*command)) {
+        on_not_offered(*command, out);
     } else {
         (this->*command->handle)(line.argument, out);
     }
 }
 
-void SmtpEngine::start_transaction() {
-    in_transaction_ = true;
-    recipients_ = 0;
+void SmtpEngine::reset_transaction() { transaction_ = Transaction{}; }
+
+// --- replies ---------------------------------------------------------------------------------
+
+// RFC 2034 §3: with ENHANCEDSTATUSCODES offered, every reply but the exempt ones carries its
+// code; the no-enhanced personality leaves them out anyway.
+bool SmtpEngine::sends_enhanced_codes() const {
+    return offers(Extension::enhanced_status_codes) && config_.personality != Personality::no_enhanced;
 }
 
-void SmtpEngine::reset_transaction() {
-    in_transaction_ = false;
-    recipients_ = 0;
+void SmtpEngine::reply(std::string& out, int code, std::string_view status, std::string_view text) const {
+    append_reply_line(out, code, true, sends_enhanced_codes() ? status : status::none, text);
 }
 
-// --- command handlers ------------------------------------------------------------------------
+void SmtpEngine::reply(std::string& out, int code, std::string_view status, std::span<const std::string> lines) const {
+    const std::string_view sent_status = sends_enhanced_codes() ? status : status::none;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        append_reply_line(out, code, i + 1 == lines.size(), sent_status, lines[i]);
+}
+
+void SmtpEngine::reply(std::string& out, const Reply& rejection) const {
+    reply(out, rejection.code, rejection.status, rejection.text);
+}
+
+// 250 for NOOP and RSET (RFC 5321 §4.1.1.5, §4.1.1.9); the legacy-200 personality sends the
+// 200 some early servers did (RFC 876 documents it as a bug).
+void SmtpEngine::reply_ok(std::string& out) const {
+    reply(out, config_.personality == Personality::legacy_200 ? 200 : 250, status::ok, "OK");
+}
+
+// --- HELO, EHLO, MAIL, RCPT, DATA (RFC 5321 §4.1.1) -----------------------------------------
 
 // HELO and EHLO replies are exempt from enhanced codes (RFC 2034 §3). An accepted one resets
 // the session to the initial state, as RSET would (§4.1.4); a rejected one changes nothing.
 void SmtpEngine::on_helo(std::string_view argument, std::string& out) {
-    if (!is_client_identity(argument)) {
-        append_reply(out, 501, status::none, "Syntax: HELO <domain>");
-        return;
-    }
+    if (!is_client_identity(argument)) return reply(out, 501, status::none, "Syntax: HELO <domain>");
     greeted_ = true;
     reset_transaction();
-    append_reply(out, 250, status::none, config_.hostname);
+    reply(out, 250, status::none, config_.hostname);
 }
 
 void SmtpEngine::on_ehlo(std::string_view argument, std::string& out) {
     if (!is_client_identity(argument)) {
-        append_reply(out, 501, status::none, "Syntax: EHLO <domain or address literal>");
-        return;
+        return reply(out, 501, status::none, "Syntax: EHLO <domain or address literal>");
     }
     greeted_ = true;
     reset_transaction();
     std::vector<std::string> lines{fmt::format("{} greets you", config_.hostname)};
     for (std::string& keyword : ehlo_keywords()) lines.push_back(std::move(keyword));
-    append_reply(out, 250, status::none, lines);
+    reply(out, 250, status::none, lines);
 }
 
+// MAIL, and SEND, SOML and SAML where the deprecated personality offers them.
 void SmtpEngine::on_mail(std::string_view argument, std::string& out) {
-    if (!greeted_) {
-        append_reply(out, 503, status::invalid_command, "Send HELO or EHLO first");
-        return;
-    }
-    if (in_transaction_) {
-        append_reply(out, 503, status::invalid_command, "Nested MAIL: a transaction is already open");
-        return;
+    if (!greeted_) return reply(out, 503, status::invalid_command, "Send HELO or EHLO first");
+    if (transaction_.open) {
+        return reply(out, 503, status::invalid_command, "Nested MAIL: a transaction is already open");
     }
     constexpr std::string_view prefix = "FROM:";
     const Path path = istarts_with(argument, prefix) ? parse_path(argument.substr(prefix.size()), PathKind::reverse)
-                                                     : Path{PathProblem::syntax, {}, {}, {}};
-    if (path.text.empty()) {
-        append_reply(out, 501, status::syntax_error, "Syntax: MAIL FROM:<address> [parameters]");
-        return;
+                                                     : Path{};
+    if (path.text.empty()) return reply(out, 501, status::syntax_error, "Syntax: MAIL FROM:<address> [parameters]");
+    if (const auto refusal = path_refusal(path, PathKind::reverse, offers(Extension::smtputf8)))
+        return reply(out, *refusal);
+    MailRequest request;
+    const ParameterContext context{offered(), config_.max_message_size, false};
+    if (const auto refusal = check_parameters(path.rest, ParameterVerb::mail, context, request))
+        return reply(out, *refusal);
+    // RFC 6531 §3.5: a UTF-8 sender without the SMTPUTF8 parameter gets 550 with X.6.7.
+    if (path.non_ascii && !request.smtputf8) {
+        return reply(out, 550, status::non_ascii_address,
+                     "Sender address: non-ASCII characters need the SMTPUTF8 parameter");
     }
-    if (path.problem != PathProblem::none) {
-        append_reply(out, 501, status::bad_sender_address, path_problem_text(path.problem, "Sender"));
-        return;
-    }
-    if (!parameters_accepted(path.rest, mail_parameter_rules, config_, out)) return;
-    start_transaction();
-    append_reply(out, 250, status::sender_ok, fmt::format("Sender {} OK", path.text));
+    transaction_ = Transaction{.open = true, .smtputf8 = request.smtputf8, .binarymime = request.binarymime};
+    reply(out, 250, status::sender_ok, fmt::format("Sender{} OK", shown(path)));
 }
 
 void SmtpEngine::on_rcpt(std::string_view argument, std::string& out) {
-    if (!in_transaction_) {
-        append_reply(out, 503, status::invalid_command, "Send MAIL first");
-        return;
-    }
+    if (!transaction_.open) return reply(out, 503, status::invalid_command, "Send MAIL first");
     constexpr std::string_view prefix = "TO:";
     const Path path = istarts_with(argument, prefix) ? parse_path(argument.substr(prefix.size()), PathKind::forward)
-                                                     : Path{PathProblem::syntax, {}, {}, {}};
-    if (path.text.empty()) {
-        append_reply(out, 501, status::syntax_error, "Syntax: RCPT TO:<address> [parameters]");
-        return;
+                                                     : Path{};
+    if (path.text.empty()) return reply(out, 501, status::syntax_error, "Syntax: RCPT TO:<address> [parameters]");
+    if (const auto refusal = path_refusal(path, PathKind::forward, offers(Extension::smtputf8)))
+        return reply(out, *refusal);
+    MailRequest request;
+    const ParameterContext context{offered(), config_.max_message_size, transaction_.smtputf8};
+    if (const auto refusal = check_parameters(path.rest, ParameterVerb::rcpt, context, request))
+        return reply(out, *refusal);
+    // RFC 6531 §3.5: a UTF-8 recipient in a transaction without SMTPUTF8 gets 553 with X.6.7.
+    if (path.non_ascii && !transaction_.smtputf8) {
+        return reply(out, 553, status::non_ascii_address,
+                     "Recipient address: non-ASCII characters need SMTPUTF8 on MAIL");
     }
-    if (path.problem != PathProblem::none) {
-        append_reply(out, 501, status::bad_recipient_address, path_problem_text(path.problem, "Recipient"));
-        return;
-    }
-    if (!parameters_accepted(path.rest, rcpt_parameter_rules, config_, out)) return;
     if (is_unknown_mailbox(path.local_part)) {
-        append_reply(out, 550, status::no_such_mailbox, fmt::format("Mailbox {} does not exist", path.text));
-        return;
+        return reply(out, 550, status::no_such_mailbox, fmt::format("Mailbox{} does not exist", shown(path)));
     }
     // An implementation limit, so a temporary 452 (§4.5.3.1.10), never a silent drop.
-    if (recipients_ >= config_.max_recipients) {
-        append_reply(out, 452, status::too_many_recipients,
+    if (transaction_.recipients >= config_.max_recipients) {
+        return reply(out, 452, status::too_many_recipients,
                      fmt::format("Too many recipients (limit {} per message)", config_.max_recipients));
-        return;
     }
-    ++recipients_;
-    append_reply(out, 250, status::recipient_ok, fmt::format("Recipient {} OK", path.text));
+    ++transaction_.recipients;
+    reply(out, 250, status::recipient_ok, fmt::format("Recipient{} OK", shown(path)));
 }
 
 void SmtpEngine::on_data(std::string_view argument, std::string& out) {
-    if (!argument.empty()) {
-        append_reply(out, 501, status::bad_arguments, "Syntax: DATA (no parameters)");
-        return;
+    if (!argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: DATA (no parameters)");
+    if (!transaction_.open) return reply(out, 503, status::invalid_command, "Send MAIL first");
+    // RFC 3030 §2, §3: no DATA after BDAT in one transaction, nor for a BINARYMIME body.
+    if (transaction_.chunked) {
+        return reply(out, 503, status::invalid_command, "DATA cannot follow BDAT in one transaction: send RSET");
     }
-    if (!in_transaction_) {
-        append_reply(out, 503, status::invalid_command, "Send MAIL first");
-        return;
+    if (transaction_.binarymime) {
+        return reply(out, 503, status::invalid_command, "BODY=BINARYMIME needs BDAT, not DATA: send RSET");
     }
     // 354 only with a valid recipient (RFC 2920 §3.2), so pipelined content after a refused
     // DATA is never taken for a message.
-    if (recipients_ == 0) {
-        append_reply(out, 554, status::invalid_command, "No valid recipients");
-        return;
-    }
+    if (transaction_.recipients == 0) return reply(out, 554, status::invalid_command, "No valid recipients");
     message_.clear();
     input_ = Input::message;
-    append_reply(out, 354, status::none, "End data with <CR><LF>.<CR><LF>");
+    reply(out, 354, status::none, "End data with <CR><LF>.<CR><LF>");
 }
+
+// --- RSET, NOOP, QUIT, VRFY, HELP, STARTTLS, TURN and the rest ------------------------------
 
 void SmtpEngine::on_rset(std::string_view argument, std::string& out) {
-    if (!argument.empty()) {
-        append_reply(out, 501, status::bad_arguments, "Syntax: RSET (no parameters)");
-        return;
-    }
+    if (!argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: RSET (no parameters)");
     reset_transaction();
-    append_reply(out, 250, status::ok, "OK");
+    reply_ok(out);
 }
 
-void SmtpEngine::on_noop(std::string_view, std::string& out) { append_reply(out, 250, status::ok, "OK"); }
+void SmtpEngine::on_noop(std::string_view, std::string& out) { reply_ok(out); }
 
 void SmtpEngine::on_quit(std::string_view argument, std::string& out) {
-    if (!argument.empty()) {
-        append_reply(out, 501, status::bad_arguments, "Syntax: QUIT (no parameters)");
-        return;
-    }
+    if (!argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: QUIT (no parameters)");
     reset_transaction();
     closed_ = true;
-    append_reply(out, 221, status::ok, fmt::format("{} closing connection", config_.hostname));
+    reply(out, 221, status::ok, fmt::format("{} closing connection", config_.hostname));
 }
 
 // VRFY is required (§4.5.1) but verifying would leak who has a mailbox: disabled for security,
 // it MUST get 252 (§7.3), a code that neither confirms nor denies the address.
 void SmtpEngine::on_vrfy(std::string_view argument, std::string& out) {
-    if (argument.empty()) {
-        append_reply(out, 501, status::bad_arguments, "Syntax: VRFY <address>");
-        return;
-    }
-    append_reply(out, 252, status::not_verified, "Not verified; mail to the address will be accepted and tried");
+    if (argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: VRFY <address>");
+    reply(out, 252, status::not_verified, "Not verified; mail to the address will be accepted and tried");
 }
 
+std::string SmtpEngine::help_text(const Command& command) const {
+    const std::string parameters = command.parameters ? parameter_usage(*command.parameters, offered()) : "";
+    return fmt::format("{}{}: {}", command.usage, parameters, command.purpose);
+}
+
+// Only the commands served in this session are listed or described (RFC 5321 §4.1.1.8).
 void SmtpEngine::on_help(std::string_view argument, std::string& out) {
     if (argument.empty()) {
         std::string verbs;
         for (const Command& command : commands())
-            if (!command.help.empty()) verbs += fmt::format("{}{}", verbs.empty() ? "" : " ", command.verb);
+            if (!command.usage.empty() && command_offered(command))
+                verbs += fmt::format("{}{}", verbs.empty() ? "" : " ", command.verb);
         const std::vector<std::string> lines{
             "smtpspec reference server (RFC 5321). Commands:",
             verbs,
             "HELP <command> describes one",
         };
-        append_reply(out, 214, status::ok, lines);
-        return;
+        return reply(out, 214, status::ok, lines);
     }
     const Command* command = find_command(argument);
-    if (command == nullptr || command->help.empty()) {
-        append_reply(out, 504, status::bad_arguments, "No help on that topic");
-        return;
-    }
-    append_reply(out, 214, status::ok, command->help);
+    if (command == nullptr || command->usage.empty() || !command_offered(*command))
+        return reply(out, 504, status::bad_arguments, "No help on that topic");
+    reply(out, 214, status::ok, help_text(*command));
 }
 
 void SmtpEngine::on_starttls(std::string_view argument, std::string& out) {
-    if (!config_.tls_available) return on_not_implemented(argument, out);
-    if (!argument.empty()) return append_reply(out, 501, status::bad_arguments, "STARTTLS takes no parameters");
-    if (tls_active_) return append_reply(out, 503, status::invalid_command, "TLS is already active");
-    append_reply(out, 220, status::ok, "Ready to start TLS");
+    if (!argument.empty()) return reply(out, 501, status::bad_arguments, "STARTTLS takes no parameters");
+    reply(out, 220, status::ok, "Ready to start TLS");
     tls_requested_ = true;
 }
 
 void SmtpEngine::tls_started() {
-    // RFC 3207 §4.2: everything learned from the client before TLS is forgotten.
+    // RFC 3207 §4.2: everything learned from the client before TLS is forgotten, an
+    // authentication included.
     tls_requested_ = false;
     tls_active_ = true;
     greeted_ = false;
+    authenticated_ = false;
+    auth_.reset();
     reset_transaction();
     line_.clear();
     message_.clear();
     input_ = Input::commands;
 }
 
+// Only the deprecated personality offers TURN. RFC 821 §4.1.1 lets a server that takes TURN
+// become the client; this one has no mail queued for anyone, so it has nothing to send and
+// keeps its role, which is exactly why TURN without authentication is deprecated (App. F.1).
+void SmtpEngine::on_turn(std::string_view argument, std::string& out) {
+    if (!argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: TURN (no parameters)");
+    reply(out, 250, status::ok, "OK, but no mail is queued for you");
+}
+
 void SmtpEngine::on_not_implemented(std::string_view, std::string& out) {
-    append_reply(out, 502, status::invalid_command, "Command not implemented");
+    reply(out, 502, status::invalid_command, "Command not implemented");
+}
+
+// A verb this session does not offer: 502 (RFC 5321 §4.2.4), or what explains it better.
+void SmtpEngine::on_not_offered(const Command& command, std::string& out) {
+    // RFC 3207 names no code for STARTTLS inside TLS (§4.2); 503, a bad sequence, fits.
+    if (command.needs == Extension::starttls && tls_active_)
+        return reply(out, 503, status::invalid_command, "TLS is already active");
+    // RFC 4954 §4, §6: plaintext mechanisms kept for TLS sessions (plaintext_auth = false).
+    const bool auth_after_tls = config_.personality != Personality::minimal && !config_.plaintext_auth;
+    if (command.needs == Extension::auth && auth_after_tls) {
+        return reply(out, 538, status::encryption_required,
+                     "Encryption required for requested authentication mechanism: send STARTTLS first");
+    }
+    on_not_implemented({}, out);
 }
 
 }  // namespace smtpspec

@@ -169,7 +169,7 @@ TEST(RunAgainstAWrongServer, AServerThatNeverGreetsTimesOutWithinTheBound) {
 
 TEST(RunSpawn, AStdioServerIsSpawnedPerScenario) {
     const auto run = run_smtpspec("--spawn \"" + misbehaving("rcpt-without-mail", "--stdio") +
-                                  "\" --only 'rfc5321/4.1.1.3/*' --timeout 2");
+                                  "\" --only 'rfc5321/4.1.1.3/1' 'rfc5321/4.1.1.3/2' 'rfc5321/4.1.1.3/3' --timeout 2");
     EXPECT_EQ(run.command.exit_code, 1) << run.command.out << run.command.err;
     EXPECT_TRUE(has_verdict(run.report, "unexpected"));
     EXPECT_EQ(run.report.at("scenarios").size(), 3u);

@@ -87,7 +87,9 @@ TEST(HtmlReport, EveryScenarioIsOneExpandableItem) {
     const auto run = sample_run();
     const auto html = render_html_report(run);
     EXPECT_EQ(occurrences(html, "<details class=\"scenario\""), run.scenarios.size());
-    EXPECT_EQ(occurrences(html, "</details>"), run.scenarios.size());
+    // One more: the collapsed traceability matrix after the scenarios.
+    EXPECT_EQ(occurrences(html, "</details>"), run.scenarios.size() + 1);
+    EXPECT_EQ(occurrences(html, "<details class=\"traceability\""), 1u);
     for (const auto& scenario : run.scenarios)
         EXPECT_EQ(occurrences(html, "data-id=\"" + scenario.id + "\""), 1u) << scenario.id;
 }

@@ -4,10 +4,19 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <vector>
 
+#include "server/reference_server.hpp"
+#include "support/reply_end.hpp"
 #include "transport/process_transport.hpp"
 #include "transport/tcp_transport.hpp"
 
@@ -88,6 +97,323 @@ TEST(ProcessTransport, AChildThatIgnoresSigtermIsKilledAndReaped) {
 TEST(ProcessTransport, AMissingProgramIsAClosedStreamWithTheShellsComplaint) {
     const auto seen = run(converse("/nonexistent/smtpd -bs", "EHLO x\r\n"));
     EXPECT_NE(seen.find("nonexistent"), std::string::npos) << seen;
+}
+
+}  // namespace
+}  // namespace smtpspec
+
+// --- TLS: STARTTLS and implicit TLS against the embedded server and against bad peers ----------
+
+namespace smtpspec {
+namespace {
+
+using tcp = asio::ip::tcp;
+constexpr Millis tls_test_timeout{3000};
+
+// Reads whole replies (through the line whose code is followed by SP) from any transport; a
+// failure is returned in angle brackets instead of a reply.
+class ReplyReader {
+public:
+    explicit ReplyReader(Transport& transport) : transport_(transport) {}
+
+    asio::awaitable<std::string> reply() {
+        for (;;) {
+            if (const auto end = reply_end(); end != 0) {
+                std::string reply = buffer_.substr(0, end);
+                buffer_.erase(0, end);
+                co_return reply;
+            }
+            std::array<char, 4096> chunk{};
+            const IoResult got = co_await transport_.read_some(chunk, tls_test_timeout);
+            if (!got.ok()) co_return "<" + std::string(got.status == IoResult::Status::closed ? "closed" : "failed") + ">";
+            buffer_.append(chunk.data(), got.bytes);
+        }
+    }
+
+    asio::awaitable<std::string> command(std::string_view line) {
+        const std::string bytes = std::string(line) + "\r\n";
+        const IoResult written = co_await transport_.write(bytes, tls_test_timeout);
+        if (!written.ok()) co_return "<write failed: " + written.detail + ">";
+        co_return co_await reply();
+    }
+
+private:
+    std::size_t reply_end() const { return testing::end_of_first_reply(buffer_); }
+
+    Transport& transport_;
+    std::string buffer_;
+};
+
+// Runs `body(server, endpoint)` against a reference server on the same io_context; returns
+// what the body noted.
+using Notes = std::vector<std::string>;
+Notes with_server(const ReferenceServerConfig& config,
+                  const std::function<asio::awaitable<Notes>(ReferenceServer&, tcp::endpoint)>& body) {
+    asio::io_context io;
+    ReferenceServer server(io.get_executor(), config);
+    const auto endpoint = server.start();
+    std::optional<Notes> notes;
+    std::exception_ptr failure;
+    asio::co_spawn(io, body(server, endpoint), [&](std::exception_ptr e, Notes value) {
+        failure = e;
+        notes = std::move(value);
+        server.stop();
+    });
+    io.run_for(std::chrono::seconds(10));
+    if (failure) std::rethrow_exception(failure);
+    if (!notes) ADD_FAILURE() << "the client did not finish";
+    return notes ? *notes : Notes{};
+}
+
+std::shared_ptr<TlsClient> tls_client(bool implicit, bool verify = false, std::string ca_file = "",
+                                      std::string server_name = "") {
+    TlsSettings settings;
+    settings.implicit = implicit;
+    settings.verify = verify;
+    settings.ca_file = std::move(ca_file);
+    settings.server_name = std::move(server_name);
+    return std::make_shared<TlsClient>(settings);
+}
+
+bool lists_starttls(const std::string& ehlo_reply) { return ehlo_reply.find("STARTTLS") != std::string::npos; }
+
+TEST(TlsTransport, StarttlsEndToEndAgainstTheEmbeddedServer) {
+    const Notes notes = with_server({}, [](ReferenceServer&, tcp::endpoint endpoint) -> asio::awaitable<Notes> {
+        Notes seen;
+        const std::string host = endpoint.address().to_string();
+        const std::string port = std::to_string(endpoint.port());
+        auto connected = co_await TcpTransport::connect(host, port, tls_test_timeout);
+        if (!connected.transport) co_return Notes{"connect: " + connected.error};
+        auto& transport = static_cast<TcpTransport&>(*connected.transport);
+        ReplyReader client(transport);
+        seen.push_back(co_await client.reply());                   // 0 greeting
+        seen.push_back(co_await client.command("EHLO client.example"));   // 1
+        seen.push_back(co_await client.command("STARTTLS"));       // 2
+        seen.push_back(co_await transport.start_tls(tls_test_timeout));   // 3
+        seen.push_back(transport.describe());                      // 4
+        seen.push_back(transport.tls_description());               // 5
+        // RFC 3207 §4.2: the session is back in its initial state, so MAIL needs a new EHLO.
+        seen.push_back(co_await client.command("MAIL FROM:<a@example.com>"));   // 6
+        seen.push_back(co_await client.command("EHLO client.example"));   // 7
+        seen.push_back(co_await client.command("STARTTLS"));       // 8
+        seen.push_back(co_await client.command("QUIT"));           // 9
+        seen.push_back(co_await client.reply());                   // 10: the close, seen through TLS
+        co_await transport.close();
+        co_return seen;
+    });
+    ASSERT_EQ(notes.size(), 11u) << (notes.empty() ? "" : notes[0]);
+    EXPECT_TRUE(notes[0].starts_with("220 ")) << notes[0];
+    EXPECT_TRUE(lists_starttls(notes[1])) << notes[1];
+    EXPECT_TRUE(notes[2].starts_with("220 ")) << notes[2];
+    EXPECT_EQ(notes[3], "");
+    EXPECT_TRUE(notes[4].ends_with(" (TLS)")) << notes[4];
+    EXPECT_TRUE(notes[5].starts_with("TLSv1.")) << notes[5];
+    EXPECT_TRUE(notes[6].starts_with("503 ")) << notes[6];
+    EXPECT_TRUE(notes[7].starts_with("250")) << notes[7];
+    EXPECT_FALSE(lists_starttls(notes[7])) << notes[7];
+    EXPECT_TRUE(notes[8].starts_with("503 ")) << notes[8];
+    EXPECT_TRUE(notes[9].starts_with("221 ")) << notes[9];
+    EXPECT_EQ(notes[10], "<closed>");
+}
+
+TEST(TlsTransport, PlaintextPipelinedAfterStarttlsIsNotAnsweredAfterTheHandshake) {
+    const Notes notes = with_server({}, [](ReferenceServer&, tcp::endpoint endpoint) -> asio::awaitable<Notes> {
+        Notes seen;
+        const std::string host = endpoint.address().to_string();
+        const std::string port = std::to_string(endpoint.port());
+        auto connected = co_await TcpTransport::connect(host, port, tls_test_timeout);
+        if (!connected.transport) co_return Notes{"connect: " + connected.error};
+        auto& transport = *connected.transport;
+        ReplyReader client(transport);
+        co_await client.reply();
+        co_await client.command("EHLO client.example");
+        // CVE-2011-0411: a command injected in plaintext behind STARTTLS, in the same write.
+        const std::string injected = "STARTTLS\r\nRSET\r\nMAIL FROM:<injected@example.com>\r\n";
+        const IoResult written = co_await transport.write(injected, tls_test_timeout);
+        if (!written.ok()) co_return Notes{"write: " + written.detail};
+        seen.push_back(co_await client.reply());                           // 0: the 220
+        seen.push_back(co_await transport.start_tls(tls_test_timeout));    // 1
+        seen.push_back(co_await client.command("NOOP"));                   // 2: the first reply over TLS
+        seen.push_back(co_await client.command("MAIL FROM:<a@example.com>"));   // 3
+        co_await transport.close();
+        co_return seen;
+    });
+    ASSERT_EQ(notes.size(), 4u) << (notes.empty() ? "" : notes[0]);
+    EXPECT_TRUE(notes[0].starts_with("220 ")) << notes[0];
+    EXPECT_EQ(notes[1], "");
+    EXPECT_TRUE(notes[2].starts_with("250 ")) << "RSET or MAIL from before the handshake was answered: " << notes[2];
+    EXPECT_TRUE(notes[3].starts_with("503 ")) << "no EHLO since TLS started: " << notes[3];
+}
+
+TEST(TlsTransport, ImplicitTlsTargetAgainstAnImplicitTlsServer) {
+    ReferenceServerConfig config;
+    config.implicit_tls = true;
+    const Notes notes = with_server(config, [](ReferenceServer&, tcp::endpoint endpoint) -> asio::awaitable<Notes> {
+        Notes seen;
+        const std::string host = endpoint.address().to_string();
+        const std::string port = std::to_string(endpoint.port());
+        auto tls = tls_client(true);
+        auto connected = co_await TcpTransport::connect(host, port, tls_test_timeout, tls);
+        if (!connected.transport) co_return Notes{"connect: " + connected.error};
+        auto& transport = static_cast<TcpTransport&>(*connected.transport);
+        ReplyReader client(transport);
+        seen.push_back(transport.describe());                              // 0
+        seen.push_back(co_await client.reply());                           // 1: the greeting, over TLS
+        seen.push_back(co_await client.command("EHLO client.example"));   // 2
+        seen.push_back(co_await client.command("QUIT"));                   // 3
+        co_await transport.close();
+        // A plaintext client of the same server gets no greeting: the server waits for TLS.
+        auto plain = co_await TcpTransport::connect(host, port, tls_test_timeout);
+        if (!plain.transport) co_return Notes{"connect: " + plain.error};
+        std::array<char, 64> buffer{};
+        const IoResult got = co_await plain.transport->read_some(buffer, Millis(300));
+        seen.push_back(got.status == IoResult::Status::timeout ? "no greeting" : "greeting");   // 4
+        co_await plain.transport->close();
+        co_return seen;
+    });
+    ASSERT_EQ(notes.size(), 5u) << (notes.empty() ? "" : notes[0]);
+    EXPECT_TRUE(notes[0].starts_with("127.0.0.1:")) << notes[0];
+    EXPECT_TRUE(notes[0].ends_with(" (TLS)")) << notes[0];
+    EXPECT_TRUE(notes[1].starts_with("220 ")) << notes[1];
+    EXPECT_TRUE(notes[2].starts_with("250")) << notes[2];
+    EXPECT_FALSE(lists_starttls(notes[2])) << "no STARTTLS on a connection that is TLS already: " << notes[2];
+    EXPECT_TRUE(notes[3].starts_with("221 ")) << notes[3];
+    EXPECT_EQ(notes[4], "no greeting");
+}
+
+// A TCP peer that accepts one connection, optionally writes `says`, then holds it open
+// silently until the io_context stops.
+struct BadPeer {
+    explicit BadPeer(asio::io_context& io, std::string says = "")
+        : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), peer(io), text(std::move(says)) {
+        acceptor.async_accept(peer, [this](const boost::system::error_code& ec) {
+            if (!ec && !text.empty()) asio::async_write(peer, asio::buffer(text), [](auto, auto) {});
+        });
+    }
+    std::string port() const { return std::to_string(acceptor.local_endpoint().port()); }
+
+    tcp::acceptor acceptor;
+    tcp::socket peer;
+    std::string text;
+};
+
+template <typename T>
+T run_for(asio::io_context& io, asio::awaitable<T> awaitable) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(awaitable), [&](std::exception_ptr e, T value) {
+        if (e) std::rethrow_exception(e);
+        out = std::move(value);
+        io.stop();
+    });
+    io.run_for(std::chrono::seconds(10));
+    if (!out) throw std::runtime_error("the client did not finish");
+    return std::move(*out);
+}
+
+asio::awaitable<std::string> implicit_connect(std::string port, Millis timeout) {
+    auto tls = tls_client(true);
+    const std::string host = "127.0.0.1";
+    auto connected = co_await TcpTransport::connect(host, port, timeout, tls);
+    if (connected.transport) co_return "connected";
+    co_return connected.error;
+}
+
+asio::awaitable<std::string> starttls_then_read(std::string port, Millis timeout) {
+    const std::string host = "127.0.0.1";
+    auto connected = co_await TcpTransport::connect(host, port, timeout);
+    if (!connected.transport) co_return "connect: " + connected.error;
+    std::string said = co_await connected.transport->start_tls(timeout);
+    std::array<char, 64> buffer{};
+    const IoResult after = co_await connected.transport->read_some(buffer, timeout);
+    said += after.ok() ? " | read ok" : " | read: " + after.detail;
+    co_await connected.transport->close();
+    co_return said;
+}
+
+TEST(TlsTransport, AStalledImplicitHandshakeIsBoundedByTheConnectTimeout) {
+    asio::io_context io;
+    BadPeer silent(io);
+    const auto started = std::chrono::steady_clock::now();
+    const std::string error = run_for(io, implicit_connect(silent.port(), Millis(500)));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    EXPECT_NE(error.find("127.0.0.1:" + silent.port()), std::string::npos) << error;
+    EXPECT_NE(error.find("TLS handshake timed out after 500 ms"), std::string::npos) << error;
+}
+
+TEST(TlsTransport, AStalledStarttlsHandshakeIsBounded) {
+    asio::io_context io;
+    BadPeer silent(io);
+    const auto started = std::chrono::steady_clock::now();
+    const std::string said = run_for(io, starttls_then_read(silent.port(), Millis(500)));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    EXPECT_NE(said.find("TLS handshake timed out after 500 ms"), std::string::npos) << said;
+    EXPECT_NE(said.find("| read: "), std::string::npos) << "no I/O after a failed handshake: " << said;
+}
+
+TEST(TlsTransport, GarbageInsteadOfAServerHelloFailsCleanlyWithAMessage) {
+    asio::io_context io;
+    BadPeer garbage(io, "220 this is not a TLS ServerHello, it is plaintext SMTP\r\n");
+    const std::string said = run_for(io, starttls_then_read(garbage.port(), Millis(2000)));
+    EXPECT_NE(said.find("127.0.0.1:" + garbage.port() + ": TLS handshake failed: "), std::string::npos) << said;
+    EXPECT_NE(said.find("| read: "), std::string::npos) << said;
+}
+
+// A file holding `text`, removed when the test ends.
+struct TempFile {
+    explicit TempFile(const std::string& text) {
+        char name[] = "/tmp/smtpspec-tls-XXXXXX";
+        const int fd = ::mkstemp(name);
+        if (fd < 0) throw std::runtime_error("mkstemp failed");
+        ::close(fd);
+        path = name;
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::remove(path.c_str()); }
+    std::string path;
+};
+
+TEST(TlsTransport, VerificationFailsAgainstTheSelfSignedServerAndSucceedsWithItsCertificateAsCa) {
+    ReferenceServerConfig config;
+    config.implicit_tls = true;
+    const Notes notes = with_server(config, [](ReferenceServer& server, tcp::endpoint endpoint) -> asio::awaitable<Notes> {
+        Notes seen;
+        const std::string host = endpoint.address().to_string();
+        const std::string port = std::to_string(endpoint.port());
+        const TempFile ca(server.certificate_pem());
+        const TempFile not_a_certificate("hello\n");
+        const std::string localhost = "localhost";
+        struct Try {
+            std::string host;
+            std::shared_ptr<TlsClient> tls;
+        };
+        const std::vector<Try> tries{
+            {host, tls_client(true, true)},                                          // 0: system store
+            {host, tls_client(true, true, ca.path)},                                  // 1: its certificate
+            {localhost, tls_client(true, true, ca.path)},                             // 2: by name
+            {host, tls_client(true, true, ca.path, "wrong.example")},                 // 3: wrong name
+            {host, tls_client(true, true, not_a_certificate.path)},                   // 4: bad CA file
+        };
+        for (const Try& attempt : tries) {
+            auto connected = co_await TcpTransport::connect(attempt.host, port, tls_test_timeout, attempt.tls);
+            if (!connected.transport) {
+                seen.push_back(connected.error);
+                continue;
+            }
+            ReplyReader client(*connected.transport);
+            const std::string greeting = co_await client.reply();
+            seen.push_back("ok: " + greeting);
+            co_await connected.transport->close();
+        }
+        co_return seen;
+    });
+    ASSERT_EQ(notes.size(), 5u) << (notes.empty() ? "" : notes[0]);
+    EXPECT_NE(notes[0].find("cannot verify the certificate for '127.0.0.1': self-signed certificate"), std::string::npos)
+        << notes[0];
+    EXPECT_TRUE(notes[1].starts_with("ok: 220 ")) << notes[1];
+    EXPECT_TRUE(notes[2].starts_with("ok: 220 ")) << notes[2];
+    EXPECT_NE(notes[3].find("cannot verify the certificate for 'wrong.example': hostname mismatch"), std::string::npos)
+        << notes[3];
+    EXPECT_NE(notes[4].find("cannot load CA certificates from '"), std::string::npos) << notes[4];
 }
 
 }  // namespace

@@ -4,11 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -17,13 +18,18 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -36,6 +42,8 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "server/stdio_server.hpp"
+#include "support/reply_end.hpp"
+#include "transport/tcp_transport.hpp"
 
 namespace smtpspec {
 namespace {
@@ -87,15 +95,7 @@ public:
     }
 
 private:
-    std::size_t reply_end() const {
-        std::size_t start = 0;
-        for (auto end = buffer_.find("\r\n"); end != std::string::npos; end = buffer_.find("\r\n", start)) {
-            const bool last = end - start < 4 || buffer_[start + 3] == ' ';
-            start = end + 2;
-            if (last) return start;
-        }
-        return 0;
-    }
+    std::size_t reply_end() const { return testing::end_of_first_reply(buffer_); }
 
     asio::awaitable<void> read_more() {
         char chunk[4096];
@@ -453,6 +453,370 @@ TEST(Serve, ListensUntilSigterm) {
     asio::read(client, asio::dynamic_buffer(rest), end);
     EXPECT_EQ(rest, "421 4.3.2 smtpspec.localhost server shutting down, closing connection\r\n");
     EXPECT_EQ(end, asio::error::eof);
+}
+
+}  // namespace
+}  // namespace smtpspec
+
+// --- TLS: STARTTLS (RFC 3207) and implicit TLS (RFC 8314) ----------------------------------------
+
+namespace smtpspec {
+namespace {
+
+constexpr Millis tls_timeout{3000};
+
+// Reads from a raw socket until the server ends the connection (or `limit` passes); returns
+// what arrived and whether the connection ended.
+struct Ending {
+    std::string received;
+    bool ended = false;
+};
+
+asio::awaitable<Ending> read_until_closed(tcp::socket& socket, std::chrono::milliseconds limit) {
+    using namespace asio::experimental::awaitable_operators;
+    Ending ending;
+    asio::steady_timer timer(co_await asio::this_coro::executor, limit);
+    std::array<char, 4096> chunk{};
+    for (;;) {
+        auto outcome = co_await (socket.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable)) ||
+                                 timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+        if (outcome.index() == 1) co_return ending;
+        const auto [error, n] = std::get<0>(outcome);
+        ending.received.append(chunk.data(), n);
+        if (error) {
+            ending.ended = true;
+            co_return ending;
+        }
+    }
+}
+
+// One reply through a transport (through the line whose code is followed by SP).
+asio::awaitable<std::string> transport_reply(Transport& transport, std::string& buffer) {
+    for (;;) {
+        std::size_t start = 0;
+        for (auto end = buffer.find("\r\n"); end != std::string::npos; end = buffer.find("\r\n", start)) {
+            const bool last = end - start < 4 || buffer[start + 3] == ' ';
+            start = end + 2;
+            if (last) {
+                std::string reply = buffer.substr(0, start);
+                buffer.erase(0, start);
+                co_return reply;
+            }
+        }
+        std::array<char, 4096> chunk{};
+        const IoResult got = co_await transport.read_some(chunk, tls_timeout);
+        if (!got.ok()) co_return got.status == IoResult::Status::closed ? "<closed>" : "<failed: " + got.detail + ">";
+        buffer.append(chunk.data(), got.bytes);
+    }
+}
+
+asio::awaitable<std::string> transport_command(Transport& transport, std::string& buffer, std::string_view line) {
+    const std::string bytes = std::string(line) + "\r\n";
+    const IoResult written = co_await transport.write(bytes, tls_timeout);
+    if (!written.ok()) co_return "<write failed: " + written.detail + ">";
+    co_return co_await transport_reply(transport, buffer);
+}
+
+TEST_F(ReferenceServerTest, OffersStarttlsByDefault) {
+    start();
+    EXPECT_NE(server_->certificate_pem().find("-----BEGIN CERTIFICATE-----"), std::string::npos);
+    run([&]() -> asio::awaitable<void> {
+        auto client = co_await Client::connect(endpoint_);
+        co_await client.reply();
+        const std::string ehlo = co_await client.command("EHLO client.example");
+        const bool listed = ehlo.find("250-STARTTLS\r\n") != std::string::npos || ehlo.ends_with("250 STARTTLS\r\n");
+        EXPECT_TRUE(listed) << ehlo;
+        EXPECT_TRUE(starts_with(co_await client.command("STARTTLS now"), "501 ")) << "STARTTLS takes no parameter";
+    });
+}
+
+TEST_F(ReferenceServerTest, WithoutStarttlsNeitherOffersNorMakesACertificate) {
+    config_.starttls = false;
+    config_.engine.tls_available = true;   // the server decides, not the caller's engine config
+    start();
+    EXPECT_EQ(server_->certificate_pem(), "");
+    run([&]() -> asio::awaitable<void> {
+        auto client = co_await Client::connect(endpoint_);
+        co_await client.reply();
+        const std::string ehlo = co_await client.command("EHLO client.example");
+        EXPECT_EQ(ehlo.find("STARTTLS"), std::string::npos) << ehlo;
+        EXPECT_TRUE(starts_with(co_await client.command("STARTTLS"), "502 "));
+    });
+}
+
+TEST_F(ReferenceServerTest, TheCertificateNamesTheHostnameLocalhostAndLoopback) {
+    config_.engine.hostname = "mx.smtpspec.test";
+    start();
+    const std::string pem = server_->certificate_pem();
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* certificate = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    ASSERT_NE(certificate, nullptr) << pem;
+    std::array<char, 256> cn{};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, cn.data(), static_cast<int>(cn.size()));
+    EXPECT_STREQ(cn.data(), "mx.smtpspec.test");
+    EXPECT_EQ(X509_check_host(certificate, "localhost", 0, 0, nullptr), 1);
+    EXPECT_EQ(X509_check_ip_asc(certificate, "127.0.0.1", 0), 1);
+    EXPECT_EQ(X509_check_host(certificate, "mx.smtpspec.test", 0, 0, nullptr), 1);
+    EXPECT_EQ(X509_check_host(certificate, "other.example", 0, 0, nullptr), 0);
+    EXPECT_EQ(X509_check_issued(certificate, certificate), X509_V_OK) << "self-signed";
+    X509_free(certificate);
+    // Every server makes its own key: two servers, two certificates.
+    ReferenceServer other(io_.get_executor(), config_);
+    other.start();
+    EXPECT_NE(other.certificate_pem(), pem);
+    other.stop();
+    run([]() -> asio::awaitable<void> { co_return; });
+}
+
+TEST_F(ReferenceServerTest, StarttlsDropsPipelinedPlaintextAndResetsTheSession) {
+    start();
+    run([&]() -> asio::awaitable<void> {
+        const std::string host = endpoint_.address().to_string();
+        const std::string port = std::to_string(endpoint_.port());
+        auto connected = co_await TcpTransport::connect(host, port, tls_timeout);
+        if (!connected.transport) {
+            ADD_FAILURE() << connected.error;
+            co_return;
+        }
+        Transport& transport = *connected.transport;
+        std::string buffer;
+        co_await transport_reply(transport, buffer);
+        co_await transport_command(transport, buffer, "EHLO client.example");
+        co_await transport_command(transport, buffer, "MAIL FROM:<a@example.com>");   // a transaction TLS forgets
+        // Behind STARTTLS, in the same write: a QUIT that would end the session if it were run.
+        const std::string pipelined = "STARTTLS\r\nQUIT\r\n";
+        const IoResult written = co_await transport.write(pipelined, tls_timeout);
+        EXPECT_TRUE(written.ok()) << written.detail;
+        EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 "));
+        const std::string failure = co_await transport.start_tls(tls_timeout);
+        EXPECT_EQ(failure, "");
+        if (!failure.empty()) co_return;
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "NOOP"), "250 "))
+            << "the QUIT sent in plaintext was run";
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "RCPT TO:<b@example.com>"), "503 "))
+            << "the transaction before TLS survived";
+        const std::string ehlo = co_await transport_command(transport, buffer, "EHLO client.example");
+        EXPECT_TRUE(starts_with(ehlo, "250-")) << ehlo;
+        EXPECT_EQ(ehlo.find("STARTTLS"), std::string::npos) << ehlo;
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "STARTTLS"), "503 "));
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "QUIT"), "221 "));
+        co_await transport.close();
+    });
+}
+
+TEST_F(ReferenceServerTest, AFailedStarttlsHandshakeClosesTheConnection) {
+    start();
+    run([&]() -> asio::awaitable<void> {
+        tcp::socket socket(co_await asio::this_coro::executor);
+        co_await socket.async_connect(endpoint_, asio::use_awaitable);
+        // Plaintext where the ClientHello belongs, sent after the 220 has arrived.
+        const std::string starttls = "EHLO client.example\r\nSTARTTLS\r\n";
+        co_await asio::async_write(socket, asio::buffer(starttls), asio::use_awaitable);
+        std::string seen;
+        while (seen.find("220 2.0.0") == std::string::npos) {
+            std::array<char, 1024> chunk{};
+            seen.append(chunk.data(), co_await socket.async_read_some(asio::buffer(chunk), asio::use_awaitable));
+        }
+        const std::string plaintext = "EHLO still.plaintext\r\n";
+        co_await asio::async_write(socket, asio::buffer(plaintext), asio::use_awaitable);
+        const Ending ending = co_await read_until_closed(socket, 2000ms);
+        EXPECT_TRUE(ending.ended) << "the server kept the connection after a failed handshake";
+        EXPECT_EQ(ending.received.find("250"), std::string::npos) << "answered plaintext after STARTTLS";
+    });
+}
+
+TEST_F(ReferenceServerTest, AStalledStarttlsHandshakeIsBoundedByTheIdleTimeout) {
+    config_.idle_timeout = 300ms;
+    start();
+    run([&]() -> asio::awaitable<void> {
+        auto client = co_await Client::connect(endpoint_);
+        co_await client.reply();
+        EXPECT_TRUE(starts_with(co_await client.command("STARTTLS"), "220 "));
+        const auto started = std::chrono::steady_clock::now();
+        EXPECT_TRUE(co_await client.closed_by_server()) << "no 421 in plaintext in the middle of a handshake";
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    });
+}
+
+TEST_F(ReferenceServerTest, StopEndsAConnectionWaitingInTheHandshake) {
+    start();
+    tcp::socket held(io_);   // outlives the client coroutine: the server must end the handshake itself
+    run([&]() -> asio::awaitable<void> {
+        co_await held.async_connect(endpoint_, asio::use_awaitable);
+        const std::string starttls = "STARTTLS\r\n";
+        co_await asio::async_write(held, asio::buffer(starttls), asio::use_awaitable);
+        std::string seen;
+        while (seen.find("220 2.0.0") == std::string::npos) {
+            std::array<char, 1024> chunk{};
+            seen.append(chunk.data(), co_await held.async_read_some(asio::buffer(chunk), asio::use_awaitable));
+        }
+    });
+}
+
+TEST_F(ReferenceServerTest, ImplicitTlsSpeaksTlsBeforeTheGreeting) {
+    config_.implicit_tls = true;
+    config_.idle_timeout = 500ms;
+    start();
+    run([&]() -> asio::awaitable<void> {
+        // A plaintext client gets no greeting, and its plaintext ends the connection.
+        tcp::socket plain(co_await asio::this_coro::executor);
+        co_await plain.async_connect(endpoint_, asio::use_awaitable);
+        const std::string ehlo = "EHLO plain.example\r\n";
+        co_await asio::async_write(plain, asio::buffer(ehlo), asio::use_awaitable);
+        const Ending ending = co_await read_until_closed(plain, 2000ms);
+        EXPECT_TRUE(ending.ended);
+        EXPECT_FALSE(starts_with(ending.received, "220")) << ending.received;
+
+        const std::string host = endpoint_.address().to_string();
+        const std::string port = std::to_string(endpoint_.port());
+        TlsSettings settings;
+        settings.implicit = true;
+        auto tls = std::make_shared<TlsClient>(settings);
+        auto connected = co_await TcpTransport::connect(host, port, tls_timeout, tls);
+        if (!connected.transport) {
+            ADD_FAILURE() << connected.error;
+            co_return;
+        }
+        Transport& transport = *connected.transport;
+        std::string buffer;
+        EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 smtpspec.localhost"));
+        const std::string reply = co_await transport_command(transport, buffer, "EHLO client.example");
+        EXPECT_EQ(reply.find("STARTTLS"), std::string::npos) << reply;
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "STARTTLS"), "503 "));
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "QUIT"), "221 "));
+        EXPECT_EQ(co_await transport_reply(transport, buffer), "<closed>");
+        co_await transport.close();
+
+        // A client that connects and never starts the handshake is dropped after the idle timeout.
+        tcp::socket silent(co_await asio::this_coro::executor);
+        co_await silent.async_connect(endpoint_, asio::use_awaitable);
+        const Ending dropped = co_await read_until_closed(silent, 2000ms);
+        EXPECT_TRUE(dropped.ended) << "a stalled implicit handshake is bounded by the idle timeout";
+    });
+}
+
+// --- smtpspec run --tls, --tls-verify, --tls-ca --------------------------------------------------
+
+// A reference server on its own thread, for the CLI, which runs its own io_context.
+struct BackgroundServer {
+    explicit BackgroundServer(const ReferenceServerConfig& config) : server(io.get_executor(), config) {
+        endpoint = server.start();
+        thread = std::thread([this] { io.run(); });
+    }
+    ~BackgroundServer() {
+        server.stop();
+        thread.join();
+    }
+    std::string target() const { return "127.0.0.1:" + std::to_string(endpoint.port()); }
+
+    asio::io_context io;
+    ReferenceServer server;
+    tcp::endpoint endpoint;
+    std::thread thread;
+};
+
+struct CliRun {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+// A scenario file of the test's own, so that the run does not depend on the library's contents.
+constexpr std::string_view tls_cli_scenarios = R"({
+  "description": "Fixture: a short session, for the TLS options of smtpspec run.",
+  "scenarios": [
+    {
+      "id": "rfc5321/4.1.1.9/1",
+      "title": "NOOP gets 250",
+      "requirement": "Fixture only.",
+      "rfc": [{"doc": "RFC 5321", "section": "4.1.1.9", "level": "MUST"}],
+      "steps": [
+        {"expect": "greeting"},
+        {"send": "EHLO {helo}"},
+        {"send": "NOOP", "expect": {"pass": ["250"]}},
+        {"send": "QUIT", "expect": {"pass": ["221"]}}
+      ]
+    }
+  ]
+})";
+
+CliRun run_cli(cli::RunOptions options) {
+    char directory[] = "/tmp/smtpspec-tls-cli-XXXXXX";
+    if (::mkdtemp(directory) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const std::string file = std::string(directory) + "/noop.json";
+    std::ofstream(file) << tls_cli_scenarios;
+    options.scenarios.paths = {file};
+    options.color = "never";
+    options.jobs = 2;
+    options.timeout_s = 5;
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cli::run_run(options, out, err, false);
+    std::remove(file.c_str());
+    ::rmdir(directory);
+    return CliRun{code, out.str(), err.str()};
+}
+
+TEST(TlsCli, TlsVerifyFailsAgainstASelfSignedServerAndSucceedsWithTlsCa) {
+    ReferenceServerConfig config;
+    config.implicit_tls = true;
+    BackgroundServer background(config);
+
+    cli::RunOptions verify;
+    verify.target = background.target();
+    verify.tls = true;
+    verify.tls_verify = true;
+    const CliRun refused = run_cli(verify);
+    EXPECT_EQ(refused.code, exit_code::unreachable) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find(background.target() + ": TLS handshake failed: cannot verify the certificate for "
+                                                     "'127.0.0.1': self-signed certificate"),
+              std::string::npos)
+        << refused.err;
+
+    char path[] = "/tmp/smtpspec-ca-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::ofstream(path) << background.server.certificate_pem();
+    cli::RunOptions with_ca = verify;
+    with_ca.tls_verify = false;   // --tls-ca implies it
+    with_ca.tls_ca = path;
+    const CliRun accepted = run_cli(with_ca);
+    std::remove(path);
+    EXPECT_EQ(accepted.code, exit_code::ok) << accepted.out << accepted.err;
+}
+
+TEST(TlsCli, TlsWithoutTargetRunsOverImplicitTlsToTheEmbeddedServer) {
+    cli::RunOptions options;
+    options.tls = true;
+    const CliRun run = run_cli(options);
+    EXPECT_EQ(run.code, exit_code::ok) << run.out << run.err;
+    EXPECT_NE(run.out.find("against embedded reference server (127.0.0.1:"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find(" (TLS))"), std::string::npos) << run.out;
+}
+
+TEST(TlsCli, TlsOptionsThatCannotWorkAreUsageErrors) {
+    cli::RunOptions spawn;
+    spawn.spawn = "smtpd -bs";
+    spawn.tls = true;
+    const CliRun with_spawn = run_cli(spawn);
+    EXPECT_EQ(with_spawn.code, exit_code::usage);
+    EXPECT_NE(with_spawn.err.find("--spawn"), std::string::npos) << with_spawn.err;
+
+    cli::RunOptions embedded;
+    embedded.tls_verify = true;
+    const CliRun verify_embedded = run_cli(embedded);
+    EXPECT_EQ(verify_embedded.code, exit_code::usage);
+    EXPECT_NE(verify_embedded.err.find("--tls-verify"), std::string::npos) << verify_embedded.err;
+
+    cli::RunOptions missing;
+    missing.target = "127.0.0.1:1";
+    missing.tls_ca = "/nonexistent/ca.pem";
+    const CliRun missing_ca = run_cli(missing);
+    EXPECT_EQ(missing_ca.code, exit_code::usage);
+    EXPECT_NE(missing_ca.err.find("--tls-ca: cannot load CA certificates from '/nonexistent/ca.pem'"), std::string::npos)
+        << missing_ca.err;
 }
 
 }  // namespace
