@@ -184,6 +184,9 @@ asio::awaitable<Reach> reach_target(const RunOptions& options, const Plan& plan)
     if (!plan.target) {
         ReferenceServerConfig embedded;
         embedded.implicit_tls = options.tls;   // --tls: the whole suite over implicit TLS (RFC 8314)
+        // The embedded server knows the credentials the AUTH scenarios will use (--auth).
+        const auto& variables = plan.settings.session.variables.values;
+        embedded.engine.users = {{variables.at("user"), variables.at("password")}};
         reach.embedded = std::make_unique<ReferenceServer>(co_await asio::this_coro::executor, embedded);
         const auto endpoint = reach.embedded->start();
         const HostPort where{endpoint.address().to_string(), std::to_string(endpoint.port())};

@@ -225,8 +225,9 @@ std::span<const SmtpEngine::Command> SmtpEngine::commands() {
         // not implemented: 502, kept out of the EHLO list (§3.5.2 makes listing an implemented
         // EXPN a MUST), and legal in every profile, whereas RFC 821's EXPN list lacks 252.
         {"EXPN", &SmtpEngine::on_not_implemented},
-        // Extension commands this server does not offer in any personality.
-        {"ETRN", &SmtpEngine::on_not_implemented},
+        {"ETRN", &SmtpEngine::on_etrn, etrn, "ETRN [@|#]<node>", "start the queue for a node (RFC 1985)"},
+        // ATRN belongs to On-Demand Mail Relay (RFC 2645), a service on its own port that needs
+        // CRAM-MD5; this server does not offer it in any personality.
         {"ATRN", &SmtpEngine::on_not_implemented},
     };
     return table;
@@ -266,7 +267,7 @@ ExtensionSet SmtpEngine::offered() const {
     if (config_.personality == Personality::minimal) return set;
     using enum Extension;
     for (Extension always : {pipelining, size, eightbitmime, smtputf8, chunking, binarymime, dsn,
-                             enhanced_status_codes, help})
+                             enhanced_status_codes, help, etrn})
         set.add(always);
     if (config_.plaintext_auth || tls_active_) set.add(auth);
     if (config_.personality == Personality::deprecated) {
@@ -296,6 +297,7 @@ std::vector<std::string> SmtpEngine::ehlo_keywords() const {
     add(enhanced_status_codes, {"ENHANCEDSTATUSCODES"});
     add(auth, {"AUTH PLAIN LOGIN"});
     add(help, {"HELP"});
+    add(etrn, {"ETRN"});
     // RFC 5321 App. F.6: an implemented SEND, SOML or SAML MUST be in the EHLO response.
     add(send_soml_saml, {"SEND", "SOML", "SAML"});
     add(turn, {"TURN"});
@@ -543,6 +545,20 @@ void SmtpEngine::on_quit(std::string_view argument, std::string& out) {
 void SmtpEngine::on_vrfy(std::string_view argument, std::string& out) {
     if (argument.empty()) return reply(out, 501, status::bad_arguments, "Syntax: VRFY <address>");
     reply(out, 252, status::not_verified, "Not verified; mail to the address will be accepted and tried");
+}
+
+// ETRN (RFC 1985): this server holds no queue for anyone, so every valid request gets 251
+// "no messages waiting" (§5.1). A node is a domain, "@domain" (it and its subdomains) or
+// "#queue" (§5.3). ETRN is illegal inside a transaction (§5); 503 is the bad-sequence code.
+void SmtpEngine::on_etrn(std::string_view argument, std::string& out) {
+    if (!greeted_) return reply(out, 503, status::invalid_command, "Send HELO or EHLO first");
+    if (transaction_.open) return reply(out, 503, status::invalid_command, "ETRN is not allowed inside a transaction");
+    const std::string_view node = argument.starts_with('@') || argument.starts_with('#') ? argument.substr(1) : argument;
+    const bool valid = !node.empty() && std::all_of(node.begin(), node.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    });
+    if (!valid) return reply(out, 501, status::bad_arguments, "Syntax: ETRN [@|#]<node>");
+    reply(out, 251, status::ok, fmt::format("OK, no messages waiting for node {}", argument));
 }
 
 std::string SmtpEngine::help_text(const Command& command) const {

@@ -76,6 +76,7 @@ enum class Extension {
     send_soml_saml,
     turn,
     starttls,
+    etrn,
 };
 
 class ExtensionSet {
@@ -256,6 +257,7 @@ private:
     void on_noop(std::string_view argument, std::string& out);
     void on_quit(std::string_view argument, std::string& out);
     void on_vrfy(std::string_view argument, std::string& out);
+    void on_etrn(std::string_view argument, std::string& out);
     void on_help(std::string_view argument, std::string& out);
     void on_auth(std::string_view argument, std::string& out);
     void on_starttls(std::string_view argument, std::string& out);

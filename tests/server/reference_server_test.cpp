@@ -334,7 +334,7 @@ TEST(StdioServer, ServesOneSessionUntilQuit) {
     const StdioRun run = run_stdio("EHLO client.example\r\nNOOP\r\nQUIT\r\nNOOP\r\n", false, 5s);
     EXPECT_EQ(run.end, StdioSessionEnd::quit);
     EXPECT_TRUE(run.output.starts_with("220 smtpspec.localhost ESMTP smtpspec reference server\r\n250-")) << run.output;
-    EXPECT_TRUE(run.output.ends_with("250 HELP\r\n250 2.0.0 OK\r\n221 2.0.0 smtpspec.localhost closing connection\r\n"))
+    EXPECT_TRUE(run.output.ends_with("250-HELP\r\n250 ETRN\r\n250 2.0.0 OK\r\n221 2.0.0 smtpspec.localhost closing connection\r\n"))
         << run.output;
 }
 

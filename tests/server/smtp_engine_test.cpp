@@ -75,7 +75,8 @@ const Lines ehlo_ok = {"250-smtpspec.localhost greets you",
                        "250-DSN",
                        "250-ENHANCEDSTATUSCODES",
                        "250-AUTH PLAIN LOGIN",
-                       "250 HELP"};
+                       "250-HELP",
+                       "250 ETRN"};
 const std::string mail = "MAIL FROM:<a@example.com>\r\n";
 const std::string mail_ok = "250 2.1.0 Sender <a@example.com> OK";
 const std::string rcpt = "RCPT TO:<b@example.com>\r\n";
@@ -320,7 +321,7 @@ INSTANTIATE_TEST_SUITE_P(
 // --- RSET, NOOP, QUIT, VRFY, EXPN, HELP and the rest ----------------------------------------
 
 const Lines help_lines = {"214-2.0.0 smtpspec reference server (RFC 5321). Commands:",
-                          "214-2.0.0 HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP AUTH",
+                          "214-2.0.0 HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP AUTH ETRN",
                           "214 2.0.0 HELP <command> describes one"};
 const std::string not_verified = "252 2.5.0 Not verified; mail to the address will be accepted and tried";
 
@@ -362,7 +363,17 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"soml", "SOML FROM:<a@example.com>\r\n", {not_implemented}},
         Case{"saml", "SAML FROM:<a@example.com>\r\n", {not_implemented}},
         Case{"turn", "TURN\r\n", {not_implemented}},
-        Case{"etrn", "ETRN example.com\r\n", {not_implemented}},
+        // RFC 1985: no queue is held for anyone, so a valid request gets 251 "no messages waiting".
+        Case{"etrn_before_helo", "ETRN example.com\r\n", {"503 5.5.1 Send HELO or EHLO first"}},
+        Case{"etrn_for_a_node", helo + "ETRN example.com\r\n",
+             {helo_ok, "251 2.0.0 OK, no messages waiting for node example.com"}},
+        Case{"etrn_for_a_domain_and_subdomains", helo + "ETRN @example.com\r\n",
+             {helo_ok, "251 2.0.0 OK, no messages waiting for node @example.com"}},
+        Case{"etrn_for_a_named_queue", helo + "ETRN #queue\r\n",
+             {helo_ok, "251 2.0.0 OK, no messages waiting for node #queue"}},
+        Case{"etrn_without_a_node", helo + "ETRN\r\n", {helo_ok, "501 5.5.4 Syntax: ETRN [@|#]<node>"}},
+        Case{"etrn_inside_a_transaction", helo + mail + "ETRN example.com\r\n",
+             {helo_ok, mail_ok, "503 5.5.1 ETRN is not allowed inside a transaction"}},
         Case{"atrn", "ATRN example.com\r\n", {not_implemented}},
         Case{"starttls_without_tls", "STARTTLS\r\n", {not_implemented}},
         Case{"unknown_verb", "XYZZY\r\n", {"500 5.5.2 Command not recognized"}},
@@ -705,7 +716,7 @@ EngineConfig with_tls() {
 
 TEST(EngineStarttls, IsOfferedLastWhenTheTransportCanStartTls) {
     const Lines lines = replies_to(ehlo, with_tls());
-    EXPECT_EQ(lines.at(lines.size() - 2), "250-HELP");
+    EXPECT_EQ(lines.at(lines.size() - 2), "250-ETRN");
     EXPECT_EQ(lines.back(), "250 STARTTLS");
     EXPECT_EQ(replies_to("HELP STARTTLS\r\n", with_tls()), Lines({"214 2.0.0 STARTTLS: start TLS (RFC 3207)"}));
 }
@@ -929,6 +940,7 @@ const Lines deprecated_ehlo = {"250-smtpspec.localhost greets you",
                                "250-ENHANCEDSTATUSCODES",
                                "250-AUTH PLAIN LOGIN",
                                "250-HELP",
+                               "250-ETRN",
                                "250-SEND",
                                "250-SOML",
                                "250-SAML",
@@ -951,7 +963,7 @@ INSTANTIATE_TEST_SUITE_P(
         PersonalityCase{"deprecated_help", Personality::deprecated, "HELP\r\nHELP turn\r\n",
                         {"214-2.0.0 smtpspec reference server (RFC 5321). Commands:",
                          "214-2.0.0 HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP AUTH STARTTLS SEND SOML "
-                         "SAML TURN",
+                         "SAML TURN ETRN",
                          "214 2.0.0 HELP <command> describes one",
                          "214 2.0.0 TURN: swap the client and server roles (obsolete)"}},
         PersonalityCase{"reference_refuses_the_obsolete_verbs", Personality::reference,
@@ -966,7 +978,7 @@ INSTANTIATE_TEST_SUITE_P(
                         "EHLO client.example\r\nNOOP\r\n" + mail + "MAIL FROM:<a@bad_>\r\n",
                         {"250-smtpspec.localhost greets you", "250-PIPELINING", "250-SIZE 10485760", "250-8BITMIME",
                          "250-SMTPUTF8", "250-CHUNKING", "250-BINARYMIME", "250-DSN", "250-ENHANCEDSTATUSCODES",
-                         "250-AUTH PLAIN LOGIN", "250-HELP", "250 STARTTLS", "250 OK",
+                         "250-AUTH PLAIN LOGIN", "250-HELP", "250-ETRN", "250 STARTTLS", "250 OK",
                          "250 Sender <a@example.com> OK", "503 Nested MAIL: a transaction is already open"}},
         PersonalityCase{"smuggling_still_ends_at_crlf_dot_crlf", Personality::smuggling,
                         open_transaction + "DATA\r\n..x\r\n.\r\nNOOP\r\n",
@@ -1166,7 +1178,7 @@ TEST(EngineSession, ShutdownSends421AndCloses) {
 TEST(EngineSession, EveryKeywordIsAdvertisedAndWorks) {
     EXPECT_EQ(SmtpEngine().ehlo_keywords(), Lines({"PIPELINING", "SIZE 10485760", "8BITMIME", "SMTPUTF8", "CHUNKING",
                                                    "BINARYMIME", "DSN", "ENHANCEDSTATUSCODES", "AUTH PLAIN LOGIN",
-                                                   "HELP"}));
+                                                   "HELP", "ETRN"}));
 }
 
 // RFC 2920 §3.2: however the input is cut into reads, the replies are the same and in order.
