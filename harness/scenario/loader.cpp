@@ -259,7 +259,8 @@ constexpr Field scenario_fields[] = {{"id", true},  {"title", true},    {"requir
                                      {"requires_absent"}, {"profiles"}, {"timeout_ms"}, {"steps", true}};
 constexpr Field rfc_fields[] = {{"doc", true}, {"section", true}, {"level", true}};
 constexpr Field step_fields[] = {{"send"},    {"raw"},     {"data"},       {"tls"},      {"expect"},
-                                 {"command"}, {"replies"}, {"timeout_ms"}, {"delay_ms"}, {"repeat"}};
+                                 {"command"}, {"replies"}, {"timeout_ms"}, {"delay_ms"}, {"repeat"},
+                                 {"checks"}};
 constexpr Field expectation_fields[] = {{"pass"},   {"non_strict"}, {"rfc"},           {"why"},
                                         {"checks"}, {"advertises"}, {"not_advertises"}};
 
@@ -622,6 +623,11 @@ private:
         return result;
     }
 
+    std::vector<std::string> content_checks(const json& value, const std::string& pointer) {
+        return string_list(value, pointer, is_content_check, "a content check: \"ehlo-syntax\" or \"greeting-syntax\"")
+            .value_or(std::vector<std::string>{});
+    }
+
     // Fills pass, non_strict, rfc and why of `out` from an expectation object.
     bool expectation(const json& value, const std::string& pointer, ReplyExpectation& out) {
         const std::size_t issues_before = issues_.size();
@@ -638,11 +644,7 @@ private:
         }
         if (value.contains("rfc")) out.rfc = rfc_ref(value["rfc"], child(pointer, "rfc"));
         if (value.contains("why")) out.why = string_at(value["why"], child(pointer, "why"), true).value_or("");
-        if (value.contains("checks")) {
-            out.checks = string_list(value["checks"], child(pointer, "checks"), is_content_check,
-                                     "a content check: \"ehlo-syntax\" or \"greeting-syntax\"")
-                             .value_or(std::vector<std::string>{});
-        }
+        if (value.contains("checks")) out.checks = content_checks(value["checks"], child(pointer, "checks"));
         for (std::string_view field : {"advertises", "not_advertises"}) {
             if (!value.contains(field)) continue;
             auto keywords = string_list(value[std::string(field)], child(pointer, field), is_ehlo_requirement,
@@ -697,7 +699,11 @@ private:
         if (greeting) {
             out.action = StepAction::greeting;
             reply.command = std::string(greeting_command);
+            // The greeting's expectation is the word "greeting", so its content checks sit beside it.
+            if (value.contains("checks")) reply.checks = content_checks(value["checks"], child(pointer, "checks"));
         } else {
+            if (value.contains("checks"))
+                issue(child(pointer, "checks"), "'checks' beside 'expect' is for the greeting; a close has no content");
             out.action = StepAction::none;
             reply.pass = {*CodePattern::parse("close")};
         }
@@ -721,6 +727,8 @@ private:
     void acting_step(const json& value, const std::string& pointer, const Action& act,
                      const std::optional<std::string>& command, Step& out) {
         out.action = act.kind;
+        if (value.contains("checks"))
+            issue(child(pointer, "checks"), "after a command, 'checks' goes inside 'expect': {\"expect\": {\"checks\": [...]}}");
         if (value.contains("replies")) {
             replies(value, pointer, act, command, out);
             return;

@@ -260,6 +260,20 @@ TEST(Session, ATlsStepOverATransportWithoutTlsIsUnimplemented) {
     EXPECT_EQ(result.outcome, Outcome::unimplemented);
 }
 
+TEST(Session, AGreetingThatDoesNotNameTheServerFirstIsAViolation) {
+    for (const auto& [greeting, verdict] : std::vector<std::pair<std::string, std::string>>{
+             {"220 mx.example ESMTP\r\n", "pass"}, {"220 [192.0.2.1] ready\r\n", "pass"},
+             {"220 Welcome to our server\r\n", "pass"},   // "Welcome" is a syntactically valid domain label
+             {"220 *** ESMTP ***\r\n", "violation"}, {"220 -mx.example\r\n", "violation"}}) {
+        ScriptedTransport server(answering(good_server));
+        server.server_sends(greeting);
+        const auto result = run(scenario_from(scenario_json(
+                                    R"({"expect": "greeting", "checks": ["greeting-syntax"]}, {"send": "QUIT"})")),
+                                server);
+        EXPECT_EQ(verdicts(result).at(0), verdict) << greeting;
+    }
+}
+
 TEST(Session, ContentChecksJudgeTheEhloReply) {
     ScriptedTransport server(answering({{"EHLO", "250-mx.example\r\n250-AUTH=PLAIN\r\n250 STARTTLS\r\n"},
                                         {"QUIT", "221 bye\r\n"}}));

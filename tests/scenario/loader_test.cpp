@@ -279,6 +279,10 @@ INSTANTIATE_TEST_SUITE_P(
         StepProblem{"tls_and_send", R"({"tls": true, "send": "NOOP"})", "", "a step has one action"},
         StepProblem{"unknown_check", R"({"send": "EHLO x", "expect": {"checks": ["ehlo-format"]}})", "/expect/checks/0",
                     "a content check"},
+        StepProblem{"checks_beside_a_command", R"({"send": "EHLO x", "checks": ["ehlo-syntax"]})", "/checks",
+                    "goes inside 'expect'"},
+        StepProblem{"checks_on_close", R"({"expect": "close", "checks": ["greeting-syntax"]})", "/checks",
+                    "a close has no content"},
         StepProblem{"lower_case_keyword", R"({"send": "EHLO x", "expect": {"not_advertises": ["starttls"]}})",
                     "/expect/not_advertises/0", "an EHLO keyword in upper case"}),
     [](const testing::TestParamInfo<StepProblem>& param_info) { return param_info.param.name; });
