@@ -3,12 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "baseline/baseline.hpp"
 #include "baseline/baseline_file.hpp"
+#include "core/registry.hpp"
 #include "reports/sample_run.hpp"
 #include "reports/summary.hpp"
+#include "scenario/loader.hpp"
 
 namespace smtpspec {
 namespace {
@@ -375,6 +379,27 @@ TEST(BaselineFile, MissingFileNamesThePath) {
     ASSERT_EQ(issues.size(), 1u);
     EXPECT_THAT(issues[0].text(), HasSubstr("/nonexistent/baseline.json"));
     EXPECT_THAT(issues[0].text(), HasSubstr("cannot read"));
+}
+
+// The committed baselines of ci/conformance: each file is valid, and every entry names a scenario
+// of the library (a renamed scenario would otherwise leave a waiver that can never apply).
+TEST(CommittedBaselines, LoadAndNameShippedScenarios) {
+    const std::filesystem::path source(SMTPSPEC_SOURCE_DIR);
+    const auto library = load_scenarios({source / "scenarios"}, Registry::builtin());
+    ASSERT_TRUE(library.ok());
+    std::set<std::string> ids;
+    for (const auto& scenario : library.scenarios) ids.insert(scenario.id);
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(source / "ci" / "baselines")) {
+        if (entry.path().extension() != ".json") continue;
+        ++files;
+        const auto loaded = load_baseline(entry.path());
+        ASSERT_TRUE(std::holds_alternative<Baseline>(loaded))
+            << std::get<std::vector<LoadIssue>>(loaded).front().text();
+        for (const auto& waiver : std::get<Baseline>(loaded).entries)
+            EXPECT_TRUE(ids.contains(waiver.id)) << entry.path() << " names " << waiver.id;
+    }
+    EXPECT_GE(files, 1u);
 }
 
 }  // namespace
