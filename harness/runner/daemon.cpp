@@ -65,6 +65,16 @@ std::string Daemon::output_tail() const {
 asio::awaitable<Daemon::Started> Daemon::start(DaemonSettings settings) {
     const auto executor = co_await asio::this_coro::executor;
     const auto where = format_host_port(settings.target.host, settings.target.port);
+    // A port that already answers would greet for someone else: the started daemon could not
+    // bind, and the run would judge another server without a word.
+    const Millis probe_timeout{500};
+    auto occupant = co_await TcpTransport::connect(settings.target.host, settings.target.port, probe_timeout);
+    if (occupant.transport) {
+        co_await occupant.transport->close();
+        co_return Started{nullptr, fmt::format("{} already accepts connections before '{}' starts: another server "
+                                               "holds the port; give the daemon a free one",
+                                               where, settings.command)};
+    }
     std::FILE* log = std::tmpfile();
     std::optional<bp2::process> launched;
     try {

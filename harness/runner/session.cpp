@@ -342,11 +342,16 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             r.transcript_end = result.transcript.size();
             if (auto* reply = std::get_if<Reply>(&observation)) r.reply = redacted(std::move(*reply), options.variables);
             const Verdict verdict = r.judgement.verdict;
+            // 421: the server is closing the channel (RFC 5321 §3.8), a reply legal to any command;
+            // what follows is not a session any more, so its close is no disconnection to judge.
+            const bool closing = r.reply && r.reply->code == 421;
             result.steps.push_back(std::move(r));
             if (is_fatal(verdict)) {
                 stop_reason = fmt::format("not run after the {} at step {}", to_string(verdict), i + 1);
             } else if (conversation.closed()) {
                 stop_reason = "not run: the server closed the connection";
+            } else if (closing) {
+                stop_reason = fmt::format("not run: the server announced at step {} that it is closing (421)", i + 1);
             }
             if (!stop_reason.empty()) {
                 for (std::size_t rest = k + 1; rest < step.replies.size(); ++rest) {

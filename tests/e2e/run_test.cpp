@@ -265,6 +265,17 @@ TEST(RunErrors, ADaemonThatExitsIsExitCode3WithItsOutput) {
     EXPECT_NE(run.command.err.find("broken-daemon-output"), std::string::npos) << run.command.err;
 }
 
+TEST(RunErrors, ADaemonWhosePortIsTakenIsExitCode3NotAnotherServersResults) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor occupant(io, {boost::asio::ip::address_v4::loopback(), 0});
+    const auto port = std::to_string(occupant.local_endpoint().port());
+    const auto run = run_smtpspec("--start 'sleep 30' --target 127.0.0.1:" + port + " --start-timeout 5");
+    EXPECT_EQ(run.command.exit_code, 3);
+    EXPECT_NE(run.command.err.find("127.0.0.1:" + port + " already accepts connections"), std::string::npos)
+        << run.command.err;
+    EXPECT_TRUE(run.report.is_null()) << "nothing was judged";
+}
+
 TEST(RunErrors, ASpawnCommandThatCannotStartIsExitCode3) {
     const auto run = run_smtpspec("--spawn '/nonexistent/smtpd -bs'");
     EXPECT_EQ(run.command.exit_code, 3);

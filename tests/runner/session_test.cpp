@@ -260,6 +260,19 @@ TEST(Session, ATlsStepOverATransportWithoutTlsIsUnimplemented) {
     EXPECT_EQ(result.outcome, Outcome::unimplemented);
 }
 
+TEST(Session, AfterA421TheRestIsSkippedNotJudgedAsADisconnection) {
+    ScriptedTransport server(answering({{"EHLO", "250 mx.example\r\n"},
+                                        {"NOOP", "421 4.7.0 mx.example closing: too many errors\r\n"}}));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}"}, {"send": "NOOP"}, {"send": "RSET"},
+                                   {"send": "QUIT"})")),
+                            server);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "pass", "skipped", "skipped"}));
+    EXPECT_NE(result.steps[3].judgement.detail.find("closing (421)"), std::string::npos);
+    EXPECT_EQ(result.outcome, Outcome::passed);
+}
+
 TEST(Session, AGreetingThatDoesNotNameTheServerFirstIsAViolation) {
     for (const auto& [greeting, verdict] : std::vector<std::pair<std::string, std::string>>{
              {"220 mx.example ESMTP\r\n", "pass"}, {"220 [192.0.2.1] ready\r\n", "pass"},
