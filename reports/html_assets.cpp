@@ -2,8 +2,9 @@
 
 #include <array>
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
+
+#include "core/base64.hpp"
 
 namespace smtpspec::reports {
 
@@ -204,18 +205,11 @@ constexpr std::string_view script = R"js(
 })();
 )js";
 
-std::string base64(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3), '\0');
-    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(written));
-    return out;
-}
-
 // The CSP hash source of a script: base64 of the SHA-256 of its exact text (CSP Level 2 §4.2).
 std::string sha256_source(std::string_view text) {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
     SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-    return "'sha256-" + base64(digest.data(), digest.size()) + "'";
+    return "'sha256-" + base64_encode({reinterpret_cast<const char*>(digest.data()), digest.size()}) + "'";
 }
 
 }  // namespace

@@ -7,37 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "core/base64.hpp"
+
 namespace smtpspec {
 
 namespace {
 
 constexpr std::size_t max_repeat = 1'000'000;
-
-std::string base64(std::string_view octets) {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((octets.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= octets.size(); i += 3) {
-        const auto group = std::uint32_t{static_cast<unsigned char>(octets[i])} << 16 |
-                           std::uint32_t{static_cast<unsigned char>(octets[i + 1])} << 8 |
-                           std::uint32_t{static_cast<unsigned char>(octets[i + 2])};
-        out += alphabet[group >> 18 & 63];
-        out += alphabet[group >> 12 & 63];
-        out += alphabet[group >> 6 & 63];
-        out += alphabet[group & 63];
-    }
-    const std::size_t rest = octets.size() - i;
-    if (rest == 0) return out;
-    std::uint32_t group = std::uint32_t{static_cast<unsigned char>(octets[i])} << 16;
-    if (rest == 2) group |= std::uint32_t{static_cast<unsigned char>(octets[i + 1])} << 8;
-    out += alphabet[group >> 18 & 63];
-    out += alphabet[group >> 12 & 63];
-    out += rest == 2 ? alphabet[group >> 6 & 63] : '=';
-    out += '=';
-    return out;
-}
 
 // The parsed form of a template, shared by check_template and expand so both read the
 // syntax the same way.
@@ -185,9 +161,9 @@ void render(const std::vector<Node>& nodes, const Variables& vars, std::string& 
 void recompute_derived(Variables& vars) {
     const std::string& user = vars.values["user"];
     const std::string& password = vars.values["password"];
-    vars.values["auth_plain"] = base64(std::string(1, '\0') + user + '\0' + password);
-    vars.values["auth_login_user"] = base64(user);
-    vars.values["auth_login_password"] = base64(password);
+    vars.values["auth_plain"] = base64_encode(std::string(1, '\0') + user + '\0' + password);
+    vars.values["auth_login_user"] = base64_encode(user);
+    vars.values["auth_login_password"] = base64_encode(password);
 }
 
 }  // namespace

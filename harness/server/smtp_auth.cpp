@@ -1,6 +1,7 @@
 // AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms over the configured users.
 #include <fmt/format.h>
 
+#include "core/base64.hpp"
 #include "server/smtp_engine.hpp"
 #include "server/smtp_reply.hpp"
 #include "server/smtp_syntax.hpp"
@@ -29,7 +30,7 @@ std::optional<AuthArguments> parse_auth(std::string_view argument) {
 // initial-response = base64 / "=": "=" stands for a response of no octets (RFC 4954 §4).
 std::optional<std::string> decode_initial_response(std::string_view response) {
     if (response == "=") return std::string();
-    return decode_base64(response);
+    return base64_decode(response);
 }
 
 const Reply invalid_base64{501, status::syntax_error, "Invalid base64 data"};
@@ -83,7 +84,7 @@ void SmtpEngine::start_auth(std::string_view mechanism, std::optional<std::strin
 // continue-req = "334" SP [base64] CRLF: the text is the challenge and nothing else, so no
 // enhanced code either (RFC 2034 §3 exempts 3xx). The next line is the client's answer.
 void SmtpEngine::challenge(std::string_view text, std::string& out) {
-    reply(out, 334, status::none, encode_base64(text));
+    reply(out, 334, status::none, base64_encode(text));
     input_ = Input::auth_response;
 }
 
@@ -100,7 +101,7 @@ void SmtpEngine::execute_auth_response(std::string& out) {
         return reply(out, 501, status::other, "Authentication cancelled");
     }
     // A bare CR or LF is outside the base64 alphabet as much as any other stray octet.
-    const auto response = line_.has_bare_line_break() ? std::nullopt : decode_base64(line_.text());
+    const auto response = line_.has_bare_line_break() ? std::nullopt : base64_decode(line_.text());
     if (!response) {
         auth_.reset();
         return reply(out, invalid_base64);

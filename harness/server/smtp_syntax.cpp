@@ -238,7 +238,7 @@ Path parse_path(std::string_view text, PathKind kind) {
     return path;
 }
 
-// --- xtext and base64 ------------------------------------------------------------------------
+// --- xtext ------------------------------------------------------------------------------------
 
 namespace {
 
@@ -261,53 +261,6 @@ std::optional<std::string> decode_xtext(std::string_view text) {
         }
     }
     return decoded;
-}
-
-namespace {
-
-constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int base64_value(char c) {
-    const auto at = base64_alphabet.find(c);
-    return at == std::string_view::npos ? -1 : static_cast<int>(at);
-}
-
-}  // namespace
-
-std::optional<std::string> decode_base64(std::string_view text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::size_t padding = 0;
-    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-    const std::string_view data = text.substr(0, text.size() - padding);
-    std::string decoded;
-    std::uint32_t bits = 0;
-    int bit_count = 0;
-    for (char c : data) {
-        const int value = base64_value(c);
-        if (value < 0) return std::nullopt;   // outside the alphabet, or a "=" not at the end
-        bits = (bits << 6) | static_cast<std::uint32_t>(value);
-        bit_count += 6;
-        if (bit_count >= 8) {
-            bit_count -= 8;
-            decoded.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
-        }
-    }
-    return decoded;
-}
-
-std::string encode_base64(std::string_view octets) {
-    std::string encoded;
-    for (std::size_t at = 0; at < octets.size(); at += 3) {
-        const std::size_t count = std::min<std::size_t>(3, octets.size() - at);
-        std::uint32_t group = 0;
-        for (std::size_t i = 0; i < 3; ++i)
-            group = (group << 8) | (i < count ? static_cast<unsigned char>(octets[at + i]) : 0U);
-        for (std::size_t i = 0; i < 4; ++i) {
-            const auto index = (group >> (18 - 6 * i)) & 0x3F;
-            encoded.push_back(i <= count ? base64_alphabet[index] : '=');
-        }
-    }
-    return encoded;
 }
 
 }  // namespace smtpspec::smtp

@@ -1,7 +1,7 @@
 #pragma once
 // The grammar the reference server's engine checks client text against: characters, words,
 // domains and address literals, paths (RFC 5321 §4.1.2, with RFC 6531's UTF-8 additions),
-// xtext (RFC 3461 §4) and base64 (RFC 4648 §4, as RFC 4954 uses it). Internal to the engine.
+// xtext (RFC 3461 §4). Internal to the engine.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -117,16 +117,10 @@ enum class PathKind { reverse, forward };
 // An empty `text` means no path could be found at all.
 Path parse_path(std::string_view text, PathKind kind);
 
-// --- xtext (RFC 3461 §4) and base64 (RFC 4648 §4) -------------------------------------------
+// --- xtext (RFC 3461 §4) ----------------------------------------------------------------------
 
 // xtext = *( xchar / hexchar ): printable ASCII but "+" and "=", or "+" and two upper-case
 // hex digits. Returns the decoded text, nullopt when `text` is not xtext.
 std::optional<std::string> decode_xtext(std::string_view text);
-
-// Strict base64: the alphabet, a length that is a multiple of four, "=" only as the padding
-// at the end. Returns the decoded octets, nullopt when `text` is not base64 (RFC 4954 §4
-// asks for 501 then).
-std::optional<std::string> decode_base64(std::string_view text);
-std::string encode_base64(std::string_view octets);
 
 }  // namespace smtpspec::smtp
