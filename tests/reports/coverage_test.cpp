@@ -24,6 +24,7 @@
 #include "reports/sample_run.hpp"
 #include "reports/text_escape.hpp"
 #include "scenario/loader.hpp"
+#include "support/occurrences.hpp"
 #include "support/run_command.hpp"
 
 namespace smtpspec::reports {
@@ -33,6 +34,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using smtpspec::testing::matches_golden;
+using smtpspec::testing::occurrences;
 
 constexpr auto must = RequirementLevel::must;
 constexpr auto should = RequirementLevel::should;
@@ -95,12 +97,6 @@ std::vector<std::string> entry_ids(const CoverageMatrix& matrix, const CoveredSe
     std::vector<std::string> ids;
     for (const auto& entry : section.entries) ids.push_back(matrix.scenarios[entry.scenario].id);
     return ids;
-}
-
-std::size_t occurrences(std::string_view haystack, std::string_view needle) {
-    std::size_t count = 0;
-    for (auto at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1)) ++count;
-    return count;
 }
 
 // ---- the model -----------------------------------------------------------------------------

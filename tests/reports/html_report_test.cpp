@@ -15,6 +15,7 @@
 #include "reports/html_report.hpp"
 #include "reports/sample_run.hpp"
 #include "reports/text_escape.hpp"
+#include "support/occurrences.hpp"
 
 namespace smtpspec::reports {
 namespace {
@@ -22,13 +23,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using smtpspec::testing::matches_golden;
+using smtpspec::testing::occurrences;
 using smtpspec::testing::sample_run;
-
-std::size_t occurrences(std::string_view haystack, std::string_view needle) {
-    std::size_t count = 0;
-    for (auto at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1)) ++count;
-    return count;
-}
 
 std::size_t position_of(const std::string& html, const std::string& id) {
     return html.find("data-id=\"" + id + "\"");

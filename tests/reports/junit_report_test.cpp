@@ -26,6 +26,7 @@
 #include "reports/sample_run.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
+#include "support/occurrences.hpp"
 
 namespace smtpspec::reports {
 namespace {
@@ -33,6 +34,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using smtpspec::testing::matches_golden;
+using smtpspec::testing::occurrences;
 using smtpspec::testing::sample_run;
 
 // ---- a small XML 1.0 well-formedness check ---------------------------------------------------
@@ -189,12 +191,6 @@ std::optional<std::string> python_parse_problem(const std::string& xml) {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-std::size_t occurrences(std::string_view text, std::string_view needle) {
-    std::size_t count = 0;
-    for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + needle.size())) ++count;
-    return count;
-}
 
 std::string lines_with(std::string_view xml, std::string_view needle) {
     std::string out;
