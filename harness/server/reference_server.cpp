@@ -117,27 +117,11 @@ asio::awaitable<bool> handshake(Connection& connection, asio::ssl::context& cont
     co_return order[0] == 0 && !handshake_error;
 }
 
-// Feeds the engine up to each line end in turn and stops after the one that made it ask for
-// TLS, so the octets after STARTTLS are known exactly; returns those not fed.
+// Feeds the engine and returns the octets it left: after STARTTLS's 220 (or QUIT's 221) the
+// rest of the read is what the client sent too early.
 std::string_view feed_until_tls(SmtpEngine& engine, std::string_view input, std::string& replies) {
-    while (!input.empty() && !engine.closed() && !engine.tls_requested()) {
-        const auto line_feed = input.find('\n');   // the engine ends lines (and content) only at LF
-        const std::size_t take = line_feed == std::string_view::npos ? input.size() : line_feed + 1;
-        engine.feed(input.substr(0, take), replies);
-        input.remove_prefix(take);
-    }
-    return input;
-}
-
-// RFC 3207 §4.2: octets the client pipelined after STARTTLS were sent in plaintext and must be
-// dropped (CVE-2011-0411), unless the engine deliberately keeps them (a buggy personality that
-// defines keep_buffered_after_starttls()).
-template <typename Engine>
-bool keeps_plaintext_after_starttls(const Engine& engine) {
-    if constexpr (requires(const Engine& e) { e.keep_buffered_after_starttls(); })
-        return engine.keep_buffered_after_starttls();
-    else
-        return false;
+    engine.feed(input, replies);
+    return input.substr(engine.consumed_by_last_feed());
 }
 
 // The embedded server's TLS identity: made in memory at start, never written to disk.
@@ -277,7 +261,9 @@ asio::awaitable<void> ReferenceServer::State::converse(Connection& connection) {
             }
         }
         // Copied before `kept` is reused: `unfed` may point into it.
-        std::string after_starttls(engine.tls_requested() && keeps_plaintext_after_starttls(engine) ? unfed : "");
+        // RFC 3207 §4.2: octets pipelined after STARTTLS were sent in plaintext and are dropped
+        // (CVE-2011-0411), unless the personality reproduces that bug on purpose.
+        std::string after_starttls(engine.tls_requested() && engine.keep_buffered_after_starttls() ? unfed : "");
         kept.clear();
         const Millis write_limit =
             engine.closed() ? std::min(farewell_limit, config.idle_timeout) : config.idle_timeout;

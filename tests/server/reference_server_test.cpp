@@ -605,6 +605,36 @@ TEST_F(ReferenceServerTest, StarttlsDropsPipelinedPlaintextAndResetsTheSession) 
     });
 }
 
+// The starttls-leak personality is CVE-2011-0411 on purpose: what was pipelined behind
+// STARTTLS in plaintext is run inside TLS, so its reply is the first one there.
+TEST_F(ReferenceServerTest, TheStarttlsLeakPersonalityRunsPipelinedPlaintextInsideTls) {
+    config_.engine.personality = Personality::starttls_leak;
+    start();
+    run([&]() -> asio::awaitable<void> {
+        auto connected = co_await TcpTransport::connect(endpoint_.address().to_string(),
+                                                        std::to_string(endpoint_.port()), tls_timeout);
+        if (!connected.transport) {
+            ADD_FAILURE() << connected.error;
+            co_return;
+        }
+        Transport& transport = *connected.transport;
+        std::string buffer;
+        co_await transport_reply(transport, buffer);
+        co_await transport_command(transport, buffer, "EHLO client.example");
+        const std::string pipelined = "STARTTLS\r\nHELO leaked.example\r\n";
+        const IoResult written = co_await transport.write(pipelined, tls_timeout);
+        EXPECT_TRUE(written.ok()) << written.detail;
+        EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 "));
+        const std::string failure = co_await transport.start_tls(tls_timeout);
+        EXPECT_EQ(failure, "");
+        if (!failure.empty()) co_return;
+        EXPECT_EQ(co_await transport_reply(transport, buffer), "250 smtpspec.localhost\r\n")
+            << "the HELO sent in plaintext was not run inside TLS";
+        EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "QUIT"), "221 "));
+        co_await transport.close();
+    });
+}
+
 TEST_F(ReferenceServerTest, AFailedStarttlsHandshakeClosesTheConnection) {
     start();
     run([&]() -> asio::awaitable<void> {
