@@ -569,20 +569,28 @@ TEST_F(ReferenceServerTest, TheCertificateNamesTheHostnameLocalhostAndLoopback) 
     run([]() -> asio::awaitable<void> { co_return; });
 }
 
+// A plaintext client connection to the server under test, greeted and past EHLO; null (and a
+// test failure) when it cannot connect.
+asio::awaitable<std::unique_ptr<Transport>> greeted_transport(tcp::endpoint endpoint, std::string& buffer) {
+    const std::string host = endpoint.address().to_string();
+    const std::string port = std::to_string(endpoint.port());
+    auto connected = co_await TcpTransport::connect(host, port, tls_timeout);
+    if (!connected.transport) {
+        ADD_FAILURE() << connected.error;
+        co_return nullptr;
+    }
+    co_await transport_reply(*connected.transport, buffer);
+    co_await transport_command(*connected.transport, buffer, "EHLO client.example");
+    co_return std::move(connected.transport);
+}
+
 TEST_F(ReferenceServerTest, StarttlsDropsPipelinedPlaintextAndResetsTheSession) {
     start();
     run([&]() -> asio::awaitable<void> {
-        const std::string host = endpoint_.address().to_string();
-        const std::string port = std::to_string(endpoint_.port());
-        auto connected = co_await TcpTransport::connect(host, port, tls_timeout);
-        if (!connected.transport) {
-            ADD_FAILURE() << connected.error;
-            co_return;
-        }
-        Transport& transport = *connected.transport;
         std::string buffer;
-        co_await transport_reply(transport, buffer);
-        co_await transport_command(transport, buffer, "EHLO client.example");
+        const auto connection = co_await greeted_transport(endpoint_, buffer);
+        if (!connection) co_return;
+        Transport& transport = *connection;
         co_await transport_command(transport, buffer, "MAIL FROM:<a@example.com>");   // a transaction TLS forgets
         // Behind STARTTLS, in the same write: a QUIT that would end the session if it were run.
         const std::string pipelined = "STARTTLS\r\nQUIT\r\n";
@@ -611,16 +619,10 @@ TEST_F(ReferenceServerTest, TheStarttlsLeakPersonalityRunsPipelinedPlaintextInsi
     config_.engine.personality = Personality::starttls_leak;
     start();
     run([&]() -> asio::awaitable<void> {
-        auto connected = co_await TcpTransport::connect(endpoint_.address().to_string(),
-                                                        std::to_string(endpoint_.port()), tls_timeout);
-        if (!connected.transport) {
-            ADD_FAILURE() << connected.error;
-            co_return;
-        }
-        Transport& transport = *connected.transport;
         std::string buffer;
-        co_await transport_reply(transport, buffer);
-        co_await transport_command(transport, buffer, "EHLO client.example");
+        const auto connection = co_await greeted_transport(endpoint_, buffer);
+        if (!connection) co_return;
+        Transport& transport = *connection;
         const std::string pipelined = "STARTTLS\r\nHELO leaked.example\r\n";
         const IoResult written = co_await transport.write(pipelined, tls_timeout);
         EXPECT_TRUE(written.ok()) << written.detail;
