@@ -53,6 +53,8 @@ struct RunOptions {
     std::size_t jobs = 0;         // 0: the number of cores, at most 4
     double timeout_s = 10;        // per reply
     double greeting_timeout_s = 0;   // 0: same as timeout_s
+    double scenario_timeout_s = 120;   // one scenario, all its steps; 0: no limit
+    double max_time_s = 0;        // the whole run; 0: no limit
     std::string helo;
     std::string from;
     std::string rcpt;

@@ -19,6 +19,7 @@ constexpr const char* exit_code_help =
     "  2  usage error or bad scenario file (nothing ran)\n"
     "  3  the target could not be reached or started\n"
     "  4  smtpspec itself failed (harness error)\n"
+    "  5  --max-time ended the run first; reports hold what finished\n"
     "  130, 143  interrupted by SIGINT or SIGTERM; reports hold what finished\n";
 
 int run(int argc, char** argv) {

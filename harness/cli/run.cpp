@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -103,7 +104,8 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         return usage("--spawn runs the server per scenario; it does not combine with --target or --start");
     if (!options.start.empty() && options.target.empty())
         return usage("--start needs --target HOST:PORT: where the started daemon will greet");
-    if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0)
+    if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0 ||
+        options.scenario_timeout_s < 0 || options.max_time_s < 0)
         return usage("timeouts must be positive numbers of seconds");
     if (const auto tls_problem = check_tls_options(options); !tls_problem.empty()) return usage(tls_problem);
 
@@ -133,6 +135,7 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
     session.greeting_timeout = options.greeting_timeout_s > 0 ? seconds_to_millis(options.greeting_timeout_s)
                                                               : session.reply_timeout;
     session.write_timeout = session.reply_timeout;
+    session.scenario_timeout = seconds_to_millis(options.scenario_timeout_s);
     if (!options.helo.empty()) session.variables.set("helo", options.helo);
     if (!options.from.empty()) session.variables.set("from", options.from);
     if (!options.rcpt.empty()) session.variables.set("rcpt", options.rcpt);
@@ -157,7 +160,10 @@ struct Reach {
 
 // A command that cannot run at all (not found, not executable: the shell exits 127 or 126 at
 // once) is one clear message and exit 3, not a disconnection per scenario.
-asio::awaitable<std::string> probe_spawn(const SpawnSettings& spawn) {
+asio::awaitable<std::string> probe_spawn(const SpawnSettings& settings) {
+    // The probe child is only asked whether it starts: no need to wait long for it to leave.
+    SpawnSettings spawn = settings;
+    spawn.grace = std::min(spawn.grace, Millis(500));
     auto probe = co_await ProcessTransport::spawn(spawn);
     if (!probe.transport) co_return probe.error;
     auto& child = static_cast<ProcessTransport&>(*probe.transport);
@@ -219,6 +225,7 @@ struct Finished {
     RunResult run;
     std::string unreachable;
     int signal = 0;   // the signal that interrupted the run, if one did
+    bool out_of_time = false;   // --max-time ended it
 };
 
 asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, reports::ProgressReporter& progress) {
@@ -228,10 +235,20 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     RunInterrupt interrupt;
     asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec) return;
+        if (ec || interrupt.requested()) return;
         finished.signal = signal;
-        interrupt.request();
+        interrupt.request(fmt::format("the run was interrupted by signal {}", signal));
     });
+    // --max-time bounds the whole run, starting a daemon included: a CI job gets its reports.
+    asio::steady_timer max_time(co_await asio::this_coro::executor);
+    if (options.max_time_s > 0) {
+        max_time.expires_after(seconds_to_millis(options.max_time_s));
+        max_time.async_wait([&](const boost::system::error_code& ec) {
+            if (ec || interrupt.requested()) return;
+            finished.out_of_time = true;
+            interrupt.request(fmt::format("the run reached --max-time {} s", options.max_time_s));
+        });
+    }
     finished.run.version = SMTPSPEC_VERSION;
     finished.run.profile = std::string(to_string(plan.chosen.profile));
     finished.run.strict = options.strict;
@@ -242,7 +259,8 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     finished.run.target = reach.target.description.empty() ? options.target : reach.target.description;
     if (!reach.error.empty()) {
         finished.unreachable = reach.error;
-        signals.cancel();   // else the pending wait keeps the io_context running
+        signals.cancel();   // else the pending waits keep the io_context running
+        max_time.cancel();
         co_return finished;
     }
     // Progress shows outcomes as the reports will: with the baseline applied.
@@ -258,6 +276,7 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     finished.run.incomplete = interrupt.requested();
     if (plan.baseline) finished.run = apply_baseline(*plan.baseline, std::move(finished.run), plan.today);
     signals.cancel();
+    max_time.cancel();
     if (reach.daemon) co_await reach.daemon->stop();
     if (reach.embedded) reach.embedded->stop();
     finished.run.duration_ms =
@@ -297,6 +316,12 @@ void setup_run(CLI::App& app, RunOptions& options) {
         ->check(CLI::Range(1, 256));
     run->add_option("--timeout", options.timeout_s, "Seconds to wait for each reply (default 10)")->type_name("S");
     run->add_option("--greeting-timeout", options.greeting_timeout_s, "Seconds to wait for the greeting (default: --timeout)")
+        ->type_name("S");
+    run->add_option("--scenario-timeout", options.scenario_timeout_s,
+                    "Seconds one scenario may take in all; a step still waiting then times out (default 120, 0: none)")
+        ->type_name("S");
+    run->add_option("--max-time", options.max_time_s,
+                    "Seconds the whole run may take; then it stops, writes the reports marked incomplete and exits 5")
         ->type_name("S");
     run->add_option("--helo", options.helo, "Domain sent in HELO/EHLO (default smtpspec.example)")->type_name("DOMAIN");
     run->add_option("--from", options.from, "Reverse-path for MAIL (default smtpspec@example.com)")->type_name("ADDR");
@@ -344,6 +369,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
     }
     if (finished->signal != 0)
         err << fmt::format("smtpspec run: interrupted by signal {}; the reports hold what finished\n", finished->signal);
+    if (finished->out_of_time)
+        err << fmt::format("smtpspec run: stopped at --max-time {} s; the reports hold what finished, marked incomplete\n",
+                           options.max_time_s);
 
     out << reports::render_console_report(finished->run, reports::ConsoleOptions{colour, options.verbose});
     // Every report is attempted even when one cannot be written: a CI job loses as little as possible.
@@ -369,6 +397,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, boo
     if (!all_written) return exit_code::harness_error;
     // An interrupted run passes nothing: the shell's convention, 128 + the signal number.
     if (finished->signal != 0) return 128 + finished->signal;
+    if (finished->out_of_time) return exit_code::incomplete;
     return reports::exit_status(reports::summarize(finished->run));
 }
 

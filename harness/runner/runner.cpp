@@ -46,19 +46,22 @@ ScenarioResult unreachable_result(const Scenario& scenario, const std::string& e
     return result;
 }
 
-void RunInterrupt::request() {
+void RunInterrupt::request(std::string why) {
+    if (requested_) return;   // the first reason is the one that stopped the run
     requested_ = true;
+    why_ = std::move(why);
     for (auto& signal : signals_) signal.emit(asio::cancellation_type::terminal);
 }
 
 asio::cancellation_slot RunInterrupt::slot() { return signals_.emplace_back().slot(); }
 
-ScenarioResult interrupted_result(const Scenario& scenario, std::vector<TranscriptEntry> transcript) {
+ScenarioResult interrupted_result(const Scenario& scenario, const std::string& why,
+                                  std::vector<TranscriptEntry> transcript) {
     ScenarioResult result = result_header(scenario);
     result.outcome = Outcome::skipped;
     result.transcript = std::move(transcript);
     const std::int64_t t = result.transcript.empty() ? 0 : result.transcript.back().t_ms;
-    result.transcript.push_back(TranscriptEntry{t, '*', "the run was interrupted; this scenario is not judged"});
+    result.transcript.push_back(TranscriptEntry{t, '*', why + "; this scenario is not judged"});
     return result;
 }
 
@@ -95,7 +98,7 @@ asio::awaitable<void> worker(const std::vector<Scenario>& scenarios, const Targe
             result.harness_error = e.what();
         }
         // What a cancelled session observed is the interruption, not the server.
-        if (interrupted()) result = interrupted_result(scenarios[index], std::move(result.transcript));
+        if (interrupted()) result = interrupted_result(scenarios[index], interrupt->why(), std::move(result.transcript));
         results[index] = std::move(result);
         if (observer.finished) observer.finished(results[index]);
     }
@@ -124,7 +127,7 @@ asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Sce
     }
     for (std::size_t j = 0; j < jobs; ++j) co_await finished.async_receive(asio::use_awaitable);
     // Scenarios an interruption kept from starting are reported as not run.
-    for (std::size_t i = next; i < scenarios.size(); ++i) results[i] = interrupted_result(scenarios[i]);
+    for (std::size_t i = next; i < scenarios.size(); ++i) results[i] = interrupted_result(scenarios[i], interrupt->why());
     co_return results;
 }
 

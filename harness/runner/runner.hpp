@@ -32,16 +32,19 @@ struct RunObserver {
     std::function<void(const ScenarioResult&)> finished;
 };
 
-// Stops a run early (SIGINT, SIGTERM): no further scenario starts, the running ones are
-// cancelled, and their results say they were not finished instead of blaming the server.
+// Stops a run early (SIGINT, SIGTERM, --max-time): no further scenario starts, the running
+// ones are cancelled, and their results say they were not finished instead of blaming the server.
 class RunInterrupt {
 public:
-    void request();
+    // `why` goes into the results of the scenarios it stops: "the run was interrupted".
+    void request(std::string why);
     bool requested() const { return requested_; }
+    const std::string& why() const { return why_; }
     asio::cancellation_slot slot();   // one per worker
 
 private:
     bool requested_ = false;
+    std::string why_;
     std::deque<asio::cancellation_signal> signals_;   // a deque: signals never move
 };
 
@@ -49,8 +52,9 @@ asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Sce
                                                            const Registry& registry, const RunSettings& settings,
                                                            const RunObserver& observer, RunInterrupt* interrupt = nullptr);
 
-// The result of a scenario the run did not finish because it was interrupted.
-ScenarioResult interrupted_result(const Scenario& scenario, std::vector<TranscriptEntry> transcript = {});
+// The result of a scenario the run did not finish because it was interrupted, and why.
+ScenarioResult interrupted_result(const Scenario& scenario, const std::string& why,
+                                  std::vector<TranscriptEntry> transcript = {});
 
 // The result of a scenario whose connection could not be made: the server's failure to
 // answer, judged on the scenario's first awaited reply.

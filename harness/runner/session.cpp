@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 
 #include "core/capabilities.hpp"
@@ -79,6 +80,8 @@ public:
     }
 
     bool closed() const { return closed_; }
+    // Octets from the server that no reply has taken yet: read, or waiting to be read.
+    std::size_t unread_octets() { return pending_.size() + transport_.available(); }
     bool can_start_tls() const { return transport_.can_start_tls(); }
     std::int64_t elapsed_ms() const { return std::chrono::duration_cast<Millis>(Clock::now() - start_).count(); }
 
@@ -194,6 +197,35 @@ Millis timeout_for(const Step& step, const Scenario& scenario, const SessionOpti
     return step.action == StepAction::greeting ? options.greeting_timeout : options.reply_timeout;
 }
 
+// The whole scenario's time limit: a server that answers every step just before its timeout
+// cannot hold one scenario (and so the run) for steps × timeout.
+class ScenarioClock {
+public:
+    explicit ScenarioClock(Millis limit) : limit_(limit), deadline_(Clock::now() + limit) {}
+
+    // The step's own timeout, or less when the scenario's limit comes first.
+    Millis bound(Millis step_timeout) const {
+        if (limit_ <= Millis::zero()) return step_timeout;
+        const auto left = std::chrono::duration_cast<Millis>(deadline_ - Clock::now());
+        return std::clamp(left, Millis::zero(), step_timeout);
+    }
+    bool expired() const { return limit_ > Millis::zero() && Clock::now() >= deadline_; }
+    Millis limit() const { return limit_; }
+
+private:
+    Millis limit_;
+    Clock::time_point deadline_;
+};
+
+// A timeout cut short by the scenario's limit says so, or the step's timeout would look wrong.
+void note_scenario_limit(Judgement& j, const Observation& observation, Millis step_timeout, Millis waited,
+                         Millis limit) {
+    if (!std::holds_alternative<TimedOut>(observation) || waited >= step_timeout) return;
+    j.detail = fmt::format("the scenario reached its time limit of {} ms (--scenario-timeout) while waiting for this "
+                           "reply",
+                           limit.count());
+}
+
 // The handshake as a step: pass when TLS is up; a failed handshake is the server's failure and
 // ends the session; a transport that cannot carry TLS makes the scenario unimplemented here.
 asio::awaitable<bool> tls_step(Conversation& conversation, ScenarioResult& result, std::size_t index, const Step& step,
@@ -277,6 +309,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
     bool requirements_met = scenario.requires_extensions.empty() && scenario.requires_absent.empty();
     bool leave_politely = false;    // stopped for a missing extension: the connection is fine
     bool not_applicable = false;    // the server advertises what the scenario tests the absence of
+    const ScenarioClock clock(options.scenario_timeout);
 
     for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
         const Step& step = scenario.steps[i];
@@ -318,9 +351,26 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             co_await pause.async_wait(asio::use_awaitable);
         }
 
+        if (clock.expired()) {
+            stop_reason = fmt::format("not run: the scenario reached its time limit of {} ms (--scenario-timeout)",
+                                      clock.limit().count());
+            skip_step(result, i, step, stop_reason);
+            continue;
+        }
+
         const std::size_t exchange_begin = result.transcript.size();
         const std::string bytes = wire_bytes(step, options.variables);
         const std::string shown = redact(bytes, options.variables);
+        const Millis step_timeout = timeout_for(step, scenario, options);
+        // Octets that arrived before this command cannot answer it (RFC 5321 §4.2: one reply per
+        // command). Whether an extra reply beats the next command is a race, so it is told, not
+        // judged: the replies are still taken in order, which keeps verdicts repeatable.
+        const std::size_t early = bytes.empty() || conversation.closed() ? 0 : conversation.unread_octets();
+        if (early > 0)
+            conversation.note('*', fmt::format("{} octets from the server arrived before this command was sent: an "
+                                               "extra reply, or a server speaking unprompted (RFC 5321 §4.2); the "
+                                               "replies from here on may answer earlier commands",
+                                               early));
         if (!bytes.empty()) co_await conversation.send(bytes);
         if (step.replies.empty()) {
             Judgement sent_only;
@@ -334,8 +384,14 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             const ReplyExpectation& expectation = step.replies[k];
             // Not a conditional expression: g++ 12 miscompiles co_await inside one.
             Observation observation{Closed{"the connection was already closed"}};
-            if (!conversation.closed()) observation = co_await conversation.read_reply(timeout_for(step, scenario, options));
+            const Millis bound = clock.bound(step_timeout);
+            if (!conversation.closed()) observation = co_await conversation.read_reply(bound);
             Judgement j = judge(expectation, observation, facts, registry, primary);
+            note_scenario_limit(j, observation, step_timeout, bound, clock.limit());
+            if (k == 0 && early > 0 && is_failure(j.verdict))
+                j.detail += (j.detail.empty() ? "" : "; ") +
+                            std::string("a reply had arrived before this command was sent, so this reply may answer "
+                                        "an earlier command (the transcript shows where)");
             learn(learnt, expectation, observation);
             StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
             r.transcript_begin = exchange_begin;

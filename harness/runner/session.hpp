@@ -20,6 +20,8 @@ struct SessionOptions {
     Millis reply_timeout{10000};     // per reply, unless the step or scenario says otherwise
     Millis greeting_timeout{10000};  // the greeting has its own
     Millis write_timeout{10000};
+    Millis scenario_timeout{0};      // the whole scenario; 0: no limit beyond the steps' own
+
     Variables variables = Variables::defaults();
     ParserLimits limits;
 };

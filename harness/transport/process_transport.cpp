@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/process/v2/stdio.hpp>
+#include <sys/ioctl.h>
 
 #include <fmt/format.h>
 
@@ -80,6 +81,12 @@ asio::awaitable<IoResult> ProcessTransport::write(std::string_view bytes, Millis
 
 asio::awaitable<IoResult> ProcessTransport::read_some(std::span<char> buffer, Millis timeout) {
     co_return co_await bounded_read_some(stdout_, buffer, timeout);
+}
+
+std::size_t ProcessTransport::available() {
+    int n = 0;
+    if (!stdout_.is_open() || ::ioctl(stdout_.native_handle(), FIONREAD, &n) != 0) return 0;
+    return static_cast<std::size_t>(std::max(n, 0));
 }
 
 asio::awaitable<bool> ProcessTransport::wait_for_exit(Millis timeout) {

@@ -28,6 +28,7 @@ public:
 
     asio::awaitable<IoResult> write(std::string_view bytes, Millis timeout) override;
     asio::awaitable<IoResult> read_some(std::span<char> buffer, Millis timeout) override;
+    std::size_t available() override;
     asio::awaitable<void> close() override;
     std::vector<std::string> take_diagnostics() override;
     std::string describe() const override { return "spawn: " + settings_.command; }

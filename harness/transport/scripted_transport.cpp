@@ -25,6 +25,12 @@ asio::awaitable<IoResult> ScriptedTransport::read_some(std::span<char> buffer, M
     co_return IoResult{IoResult::Status::ok, n, ""};
 }
 
+std::size_t ScriptedTransport::available() {
+    std::size_t queued = 0;
+    for (const auto& bytes : queue_) queued += bytes.size();
+    return queued;
+}
+
 asio::awaitable<void> ScriptedTransport::close() {
     client_closed_ = true;
     co_return;

@@ -115,6 +115,15 @@ asio::awaitable<IoResult> TcpTransport::write(std::string_view bytes, Millis tim
     co_return co_await bounded_write(socket_, bytes, timeout);
 }
 
+std::size_t TcpTransport::available() {
+    // Over TLS only what OpenSSL has already decrypted counts: raw octets on the socket may be
+    // a record without application data (TLS 1.3 session tickets follow the handshake).
+    if (tls_) return tls_on_ ? static_cast<std::size_t>(SSL_pending(tls_->native_handle())) : 0;
+    boost::system::error_code ec;
+    const std::size_t n = socket_.available(ec);
+    return ec ? 0 : n;
+}
+
 asio::awaitable<IoResult> TcpTransport::read_some(std::span<char> buffer, Millis timeout) {
     if (!tls_failure_.empty()) co_return IoResult{IoResult::Status::error, 0, tls_failure_};
     if (tls_) co_return co_await bounded_read_some(*tls_, buffer, timeout);

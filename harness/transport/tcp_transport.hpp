@@ -68,6 +68,7 @@ public:
 
     asio::awaitable<IoResult> write(std::string_view bytes, Millis timeout) override;
     asio::awaitable<IoResult> read_some(std::span<char> buffer, Millis timeout) override;
+    std::size_t available() override;
     asio::awaitable<void> close() override;
     bool can_start_tls() const override { return true; }
     asio::awaitable<std::string> start_tls(Millis timeout) override;

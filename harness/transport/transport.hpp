@@ -33,6 +33,9 @@ public:
     virtual asio::awaitable<IoResult> write(std::string_view bytes, Millis timeout) = 0;
     // Reads what is available, at most buffer.size() octets, waiting at most `timeout`.
     virtual asio::awaitable<IoResult> read_some(std::span<char> buffer, Millis timeout) = 0;
+    // How many octets have already arrived and can be read without waiting (0 when unknown): a
+    // session asks before it sends, because octets that came first cannot answer what it sends.
+    virtual std::size_t available() { return 0; }
     // Ends the conversation and releases everything (for a child: reaps it).
     virtual asio::awaitable<void> close() = 0;
     // Whether start_tls can work at all here (a spawned child's pipes cannot carry TLS).

@@ -70,6 +70,62 @@ const std::map<std::string, std::string> good_server = {
     {"QUIT", "221 bye\r\n"},
 };
 
+// RFC 5321 §4.2: one reply per command. Octets already there when a command is sent cannot
+// answer it; the transcript says so where they were seen, and the step that fails on the
+// shifted replies says it may be answering an earlier command. Verdicts still come from the
+// replies in order: whether an extra reply beats the next command is a race.
+TEST(Session, AReplyBeforeTheCommandIsToldInTheTranscriptAndTheFailingStep) {
+    for (const bool same_read : {true, false}) {
+        ScriptedTransport server(answering(good_server));
+        if (same_read) {
+            server.server_sends("220 mx.example ESMTP\r\n250 unasked\r\n");
+        } else {
+            server.server_sends("220 mx.example ESMTP\r\n");
+            server.server_sends("250 unasked\r\n");
+        }
+        const auto result = run(scenario_from(scenario_json(
+                                    R"({"expect": "greeting"}, {"send": "EHLO {helo}"}, {"send": "DATA", "expect": {"pass": ["503"]}},
+                                       {"send": "QUIT", "expect": {"pass": ["221"]}})")),
+                                server);
+        // DATA takes EHLO's 250, not a reply DATA can get; QUIT takes DATA's 354.
+        EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "violation", "violation"})) << same_read;
+        ASSERT_GE(result.transcript.size(), 2u);
+        EXPECT_EQ(result.transcript[1].direction, '*') << "told before EHLO is written";
+        EXPECT_NE(result.transcript[1].data.find("arrived before this command was sent"), std::string::npos);
+        // Every later reply is one behind, so every failing step says so.
+        EXPECT_NE(result.steps[2].judgement.detail.find("may answer an earlier command"), std::string::npos);
+        EXPECT_NE(result.steps[3].judgement.detail.find("may answer an earlier command"), std::string::npos);
+    }
+}
+
+TEST(Session, ACommandAnsweredTwiceIsToldAtTheNextCommand) {
+    auto replies = good_server;
+    replies["NOOP"] = "250 ok\r\n250 ok again\r\n";
+    ScriptedTransport server(answering(replies));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}"}, {"send": "NOOP"},
+                                   {"send": "DATA", "expect": {"pass": ["503"]}}, {"send": "QUIT", "expect": {"pass": ["221"]}})")),
+                            server);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "pass", "violation", "violation"}));
+    EXPECT_NE(result.steps[3].judgement.detail.find("may answer an earlier command"), std::string::npos);
+    EXPECT_EQ(result.steps[1].judgement.detail.find("may answer an earlier command"), std::string::npos)
+        << "nothing was early before the double answer";
+}
+
+// Pipelined replies awaited by one step are not unsolicited: they answer that step's commands.
+TEST(Session, RepliesToAPipelinedGroupAreNotUnsolicited) {
+    ScriptedTransport server(answering(good_server));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}"},
+                                   {"raw": "MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nNOOP\r\n",
+                                    "replies": [{"command": "MAIL"}, {"command": "RCPT"}, {"command": "NOOP"}]},
+                                   {"send": "QUIT", "expect": {"pass": ["221"]}})")),
+                            server);
+    EXPECT_EQ(verdicts(result), (std::vector<std::string>{"pass", "pass", "pass", "pass", "pass", "pass"}));
+}
+
 TEST(Session, JudgesEveryReplyAndKeepsTheTranscript) {
     ScriptedTransport server(answering(good_server));
     server.server_sends("220 mx.example ESMTP\r\n");
