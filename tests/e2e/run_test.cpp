@@ -338,17 +338,21 @@ TEST(RunBaseline, ABrokenBaselineIsExitCode2NamingFileAndPointer) {
 namespace smtpspec {
 namespace {
 
-TEST(RunInterrupted, SigintWritesTheReportMarkedIncompleteAndReapsEveryChild) {
-    const std::string marker = "interrupt-test-" + std::to_string(::getpid());
+class RunInterrupted : public ::testing::TestWithParam<std::pair<const char*, int>> {};
+
+TEST_P(RunInterrupted, WritesTheReportMarkedIncompleteAndReapsEveryChild) {
+    const auto& [signal_name, exit_code] = GetParam();
+    const std::string marker = std::string("interrupt-test-") + signal_name + "-" + std::to_string(::getpid());
     const auto json_path = std::filesystem::temp_directory_path() / (marker + ".json");
     const std::string server = std::string("'") + MISBEHAVING_SERVER + "' never-greets --stdio " + marker;
     const std::string run = smtpspec_command("run --color never --jobs 2 --greeting-timeout 60 --json '" +
                                              json_path.string() + "' --spawn \"" + server + "\"");
     const auto started = std::chrono::steady_clock::now();
-    const auto result = run_command("(" + run + " >/dev/null & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\"; "
-                                    "sleep 0.2; pgrep -a -x misbehaving_ser | grep -F '" + marker + "' || echo no-children)");
+    const auto result = run_command("(" + run + " >/dev/null & pid=$!; sleep 1; kill -" + signal_name +
+                                    " $pid; wait $pid; echo \"exit=$?\"; sleep 0.2; pgrep -a -x misbehaving_ser | grep -F '" +
+                                    marker + "' || echo no-children)");
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
-    EXPECT_NE(result.out.find("exit=130"), std::string::npos) << result.out << result.err;
+    EXPECT_NE(result.out.find("exit=" + std::to_string(exit_code)), std::string::npos) << result.out << result.err;
     EXPECT_NE(result.out.find("no-children"), std::string::npos) << "orphans left: " << result.out;
     std::ifstream in(json_path);
     ASSERT_TRUE(in) << "no report written";
@@ -358,6 +362,11 @@ TEST(RunInterrupted, SigintWritesTheReportMarkedIncompleteAndReapsEveryChild) {
     EXPECT_EQ(report.at("summary").at("failed"), 0) << "an interruption is not the server's failure";
     EXPECT_EQ(report.at("summary").at("scenarios").get<std::size_t>(), report.at("scenarios").size());
 }
+
+// The shell's convention: 128 + the signal number.
+INSTANTIATE_TEST_SUITE_P(Signals, RunInterrupted,
+                         ::testing::Values(std::pair<const char*, int>{"INT", 130}, std::pair<const char*, int>{"TERM", 143}),
+                         [](const auto& test) { return std::string(test.param.first); });
 
 }  // namespace
 }  // namespace smtpspec
