@@ -60,6 +60,16 @@ struct Plan {
     std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
 
+// A number of seconds from the command line, or why not. NaN compares false with everything,
+// so the bounds are written to reject it; the upper one, RFC 5321 §4.5.3.2's longest timeout
+// (ten minutes), also keeps the conversion to milliseconds finite.
+std::string check_seconds(std::string_view option, double seconds, bool zero_allowed) {
+    constexpr double longest = 600;
+    if ((zero_allowed ? seconds >= 0 : seconds > 0) && seconds <= longest) return "";
+    return fmt::format("{} {}: seconds must be {} and at most {}", option, seconds,
+                       zero_allowed ? "0 (the --timeout) or more" : "more than 0", longest);
+}
+
 // --tls, --tls-verify and --tls-ca: what does not combine, and a CA file that cannot be loaded.
 std::string check_tls_options(const RunOptions& options) {
     const bool verify = options.tls_verify || !options.tls_ca.empty();
@@ -103,8 +113,10 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         return usage("--spawn runs the server per scenario; it does not combine with --target or --start");
     if (!options.start.empty() && options.target.empty())
         return usage("--start needs --target HOST:PORT: where the started daemon will greet");
-    if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0)
-        return usage("timeouts must be positive numbers of seconds");
+    for (const auto& problem : {check_seconds("--timeout", options.timeout_s, false),
+                                check_seconds("--greeting-timeout", options.greeting_timeout_s, true),
+                                check_seconds("--start-timeout", options.start_timeout_s, false)})
+        if (!problem.empty()) return usage(problem);
     if (const auto tls_problem = check_tls_options(options); !tls_problem.empty()) return usage(tls_problem);
 
     Plan plan;
