@@ -11,6 +11,7 @@
 
 #include "core/capabilities.hpp"
 #include "core/evaluator.hpp"
+#include "runner/transcript_redaction.hpp"
 
 namespace smtpspec {
 
@@ -371,6 +372,8 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
     }
     co_await transport.close();
     conversation.collect_diagnostics();
+    // note() redacts each entry; a secret that arrived in two reads is in neither whole.
+    redact_across_entries(result.transcript, options.variables);
 
     std::vector<Verdict> verdicts;
     for (const auto& s : result.steps) verdicts.push_back(s.judgement.verdict);
