@@ -6,6 +6,7 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -47,6 +48,14 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // "--auth alice PASSWORD" leaves the password as an unexpected argument, which CLI11's
+        // message would quote; with an --auth value that lacks its colon, that word is likely it.
+        if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr && !run.auth.empty() &&
+            run.auth.find(':') == std::string::npos) {
+            std::cerr << "smtpspec run: --auth is USER:PASSWORD, one argument; the unexpected argument is not "
+                         "shown, in case it is the password\n";
+            return exit_code::usage;
+        }
         // Help and version are "errors" with exit code 0 in CLI11's model.
         const int code = app.exit(e, std::cout, std::cerr);
         return code == 0 ? exit_code::ok : exit_code::usage;

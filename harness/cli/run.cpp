@@ -61,6 +61,16 @@ struct Plan {
     std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
 
+// A number of seconds from the command line, or why not. NaN compares false with everything,
+// so the bounds are written to reject it; the upper one also keeps the conversion to
+// milliseconds finite. `zero_means` says what 0 stands for where 0 is allowed.
+std::string check_seconds(std::string_view option, double seconds, double longest, std::string_view zero_means) {
+    const bool zero_allowed = !zero_means.empty();
+    if ((zero_allowed ? seconds >= 0 : seconds > 0) && seconds <= longest) return "";
+    return fmt::format("{} {}: seconds must be {} and at most {}", option, seconds,
+                       zero_allowed ? fmt::format("0 ({}) or more", zero_means) : std::string("more than 0"), longest);
+}
+
 // --tls, --tls-verify and --tls-ca: what does not combine, and a CA file that cannot be loaded.
 std::string check_tls_options(const RunOptions& options) {
     const bool verify = options.tls_verify || !options.tls_ca.empty();
@@ -104,9 +114,15 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         return usage("--spawn runs the server per scenario; it does not combine with --target or --start");
     if (!options.start.empty() && options.target.empty())
         return usage("--start needs --target HOST:PORT: where the started daemon will greet");
-    if (options.timeout_s <= 0 || options.greeting_timeout_s < 0 || options.start_timeout_s <= 0 ||
-        options.scenario_timeout_s < 0 || options.max_time_s < 0)
-        return usage("timeouts must be positive numbers of seconds");
+    // A reply waits at most RFC 5321's longest timeout (§4.5.3.2: 10 minutes); a scenario or
+    // a whole run may take longer, but not forever by a typo.
+    constexpr double reply_longest = 600, scenario_longest = 86400, run_longest = 7 * 86400;
+    for (const auto& problem : {check_seconds("--timeout", options.timeout_s, reply_longest, ""),
+                                check_seconds("--greeting-timeout", options.greeting_timeout_s, reply_longest, "the --timeout"),
+                                check_seconds("--start-timeout", options.start_timeout_s, reply_longest, ""),
+                                check_seconds("--scenario-timeout", options.scenario_timeout_s, scenario_longest, "no limit"),
+                                check_seconds("--max-time", options.max_time_s, run_longest, "no limit")})
+        if (!problem.empty()) return usage(problem);
     if (const auto tls_problem = check_tls_options(options); !tls_problem.empty()) return usage(tls_problem);
 
     Plan plan;

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "core/registry.hpp"
+#include "reports/text_escape.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/selection.hpp"
 
@@ -32,7 +33,7 @@ std::optional<ChosenScenarios> choose_scenarios(const ScenarioOptions& options, 
                                                 std::ostream& err) {
     const std::optional<Profile> profile = parse_profile(options.profile);
     if (!profile) {
-        err << fmt::format("smtpspec {}: unknown profile '{}' (use rfc821, rfc2821 or rfc5321)\n", subcommand,
+        err << fmt::format("smtpspec {}: --profile '{}': unknown profile (use rfc821, rfc2821 or rfc5321)\n", subcommand,
                            options.profile);
         return std::nullopt;
     }
@@ -40,7 +41,9 @@ std::optional<ChosenScenarios> choose_scenarios(const ScenarioOptions& options, 
     if (paths.empty()) paths.emplace_back(default_scenario_dir);
     const LoadResult loaded = load_scenarios(paths, Registry::builtin());
     if (!loaded.ok()) {
-        for (const LoadIssue& issue : loaded.issues) err << issue.text() << '\n';
+        // Messages quote the files' own text: escaped, a scenario cannot write control sequences
+        // (or octets that are not UTF-8) to the terminal.
+        for (const LoadIssue& issue : loaded.issues) err << reports::escape_text(issue.text()) << '\n';
         err << fmt::format("smtpspec {}: {} problem{} in the scenario files; nothing ran\n", subcommand,
                            loaded.issues.size(), loaded.issues.size() == 1 ? "" : "s");
         return std::nullopt;

@@ -12,6 +12,7 @@
 
 #include "core/capabilities.hpp"
 #include "core/evaluator.hpp"
+#include "runner/transcript_redaction.hpp"
 
 namespace smtpspec {
 
@@ -427,6 +428,8 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
     }
     co_await transport.close();
     conversation.collect_diagnostics();
+    // note() redacts each entry; a secret that arrived in two reads is in neither whole.
+    redact_across_entries(result.transcript, options.variables);
 
     std::vector<Verdict> verdicts;
     for (const auto& s : result.steps) verdicts.push_back(s.judgement.verdict);

@@ -1,19 +1,16 @@
 #include "scenario/loader.hpp"
-#include "scenario/natural_order.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 #include <span>
-#include <sstream>
-#include <system_error>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/content_checks.hpp"
 #include "core/registry.hpp"
+#include "scenario/scenario_files.hpp"
 #include "scenario/variables.hpp"
 
 namespace smtpspec {
@@ -195,10 +192,17 @@ std::string_view first_line(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Duplicate keys: nlohmann keeps the last of two equal keys silently, which would drop half of
-// a step without a word. The parser callback sees every key, so they are caught while parsing.
+// What the parser callback sees that the parsed document no longer shows:
+// - duplicate keys: nlohmann keeps the last of two equal keys silently, which would drop half
+//   of a step without a word;
+// - nesting depth: a document of 100,000 '[' would make the parser build (and this class
+//   track) 100,000 open containers, each with its pointer; the limit stops it at once.
 
-class DuplicateKeyFinder {
+struct NestedTooDeep {
+    std::string pointer;   // of the first container beyond the limit
+};
+
+class ParseCallback {
 public:
     bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
         switch (event) {
@@ -232,6 +236,7 @@ private:
             Frame& parent = stack_.back();
             pointer = parent.is_object ? child(parent.pointer, parent.key) : child(parent.pointer, parent.next_index++);
         }
+        if (stack_.size() == max_scenario_nesting_depth) throw NestedTooDeep{std::move(pointer)};
         stack_.push_back(Frame{is_object, std::move(pointer), {}, 0, {}});
     }
 
@@ -806,76 +811,6 @@ private:
     std::map<std::string, std::string> ids_;   // id -> pointer of its first use in this file
 };
 
-// ---------------------------------------------------------------------------------------------
-// Files
-
-bool is_scenario_file(const fs::path& path) {
-    const std::string name = path.filename().string();
-    return name.ends_with(".json") && !name.ends_with(".schema.json");
-}
-
-std::vector<fs::path> files_under(const fs::path& dir, std::vector<LoadIssue>& issues) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && is_scenario_file(it->path())) files.push_back(it->path());
-    }
-    if (ec) issues.push_back(LoadIssue{dir.generic_string(), "", "cannot list directory: " + ec.message()});
-    // Section numbers read as numbers, so scenarios load (and report) in the RFC's order.
-    std::sort(files.begin(), files.end(),
-              [](const fs::path& a, const fs::path& b) { return natural_less(a.generic_string(), b.generic_string()); });
-    if (files.empty() && !ec) {
-        issues.push_back(LoadIssue{dir.generic_string(), "", "no scenario files (*.json) in this directory"});
-    }
-    return files;
-}
-
-std::vector<fs::path> scenario_files(const std::vector<fs::path>& paths, std::vector<LoadIssue>& issues) {
-    std::vector<fs::path> files;
-    std::set<fs::path> seen;   // a file named twice (directly and through its folder) loads once
-    auto add = [&](const fs::path& file) {
-        std::error_code ec;
-        const fs::path canonical = fs::weakly_canonical(file, ec);
-        if (seen.insert(ec ? file : canonical).second) files.push_back(file);
-    };
-    for (const fs::path& path : paths) {
-        std::error_code ec;
-        const fs::file_status status = fs::status(path, ec);
-        if (!fs::exists(status)) {
-            issues.push_back(LoadIssue{path.generic_string(), "", "no such file or directory"});
-        } else if (fs::is_directory(status)) {
-            for (const fs::path& file : files_under(path, issues)) add(file);
-        } else {
-            add(path);
-        }
-    }
-    return files;
-}
-
-std::optional<std::string> read_file(const fs::path& path, std::vector<LoadIssue>& issues) {
-    const std::string name = path.generic_string();
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) {
-        issues.push_back(LoadIssue{name, "", "cannot read: " + ec.message()});
-        return std::nullopt;
-    }
-    // Checked before reading so that a huge file is never pulled into memory.
-    if (size > max_scenario_file_size) {
-        issues.push_back(LoadIssue{name, "", fmt::format("file is {} bytes, over the limit of {} bytes",
-                                                         size, max_scenario_file_size)});
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) {
-        issues.push_back(LoadIssue{name, "", "cannot read file"});
-        return std::nullopt;
-    }
-    return text.str();
-}
-
 void report_duplicates_across_files(LoadResult& result) {
     std::map<std::string, const Scenario*> first;
     std::vector<LoadIssue> issues;
@@ -902,19 +837,27 @@ void report_duplicates_across_files(LoadResult& result) {
 LoadResult parse_scenario_file(std::string_view json_text, const std::string& file, const Registry& registry) {
     LoadResult result;
     if (json_text.size() > max_scenario_file_size) {
-        result.issues.push_back(LoadIssue{file, "", fmt::format("file is {} bytes, over the limit of {} bytes",
-                                                                json_text.size(), max_scenario_file_size)});
+        result.issues.push_back(LoadIssue{file, "", describe_oversized_scenario_file(json_text.size())});
         return result;
     }
-    DuplicateKeyFinder duplicate_keys;
+    if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        result.issues.push_back(LoadIssue{file, "", "the file is empty: a scenario file is a JSON object with "
+                                                    "\"description\" and \"scenarios\""});
+        return result;
+    }
+    ParseCallback callback;
     json doc;
     try {
-        doc = json::parse(json_text, std::ref(duplicate_keys));
+        doc = json::parse(json_text, std::ref(callback));
     } catch (const json::parse_error& e) {
         result.issues.push_back(LoadIssue{file, "", describe_json_parse_error(e.what(), e.byte)});
         return result;
+    } catch (const NestedTooDeep& e) {
+        result.issues.push_back(LoadIssue{file, e.pointer, fmt::format("nested deeper than {} levels (a scenario needs "
+                                                                       "about 10)", max_scenario_nesting_depth)});
+        return result;
     }
-    for (const auto& [pointer, key] : duplicate_keys.duplicates) {
+    for (const auto& [pointer, key] : callback.duplicates) {
         result.issues.push_back(LoadIssue{file, pointer, fmt::format("duplicate field '{}'", key)});
     }
     result.scenarios = FileChecker(file, registry, result.issues).document(doc);
@@ -929,8 +872,8 @@ std::string describe_json_parse_error(std::string_view what, std::size_t byte) {
 
 LoadResult load_scenarios(const std::vector<fs::path>& paths, const Registry& registry) {
     LoadResult result;
-    for (const fs::path& file : scenario_files(paths, result.issues)) {
-        auto text = read_file(file, result.issues);
+    for (const fs::path& file : find_scenario_files(paths, result.issues)) {
+        auto text = read_scenario_file(file, result.issues);
         if (!text) continue;
         LoadResult one = parse_scenario_file(*text, file.generic_string(), registry);
         std::move(one.scenarios.begin(), one.scenarios.end(), std::back_inserter(result.scenarios));

@@ -25,13 +25,17 @@ struct LoadResult {
     bool ok() const { return issues.empty(); }
 };
 
+// The largest shipped file is about 33 KiB: these leave a wide margin for real scenarios and
+// none for a file that would exhaust memory or time.
 inline constexpr std::size_t max_scenario_file_size = 4 * 1024 * 1024;
+inline constexpr std::size_t max_scenario_nesting_depth = 64;   // objects and arrays; a scenario uses about 10
 
 // One file's text. Duplicate ids inside the file are reported; across files, by load_scenarios.
 LoadResult parse_scenario_file(std::string_view json_text, const std::string& file, const Registry&);
 
-// Files and directories (searched recursively for *.json, skipping *.schema.json), in sorted
-// order. Duplicate ids across files are issues too.
+// Files and directories (searched recursively for *.json, skipping *.schema.json, following
+// links but entering each directory once), in sorted order. Duplicate ids across files are
+// issues too.
 LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths, const Registry&);
 
 // nlohmann's parse_error text without its exception tag: "invalid JSON at line 3, column 5: …".

@@ -217,17 +217,19 @@ std::string expand(std::string_view text, const Variables& vars) {
     return out;
 }
 
-std::string redact(std::string_view text, const Variables& vars) {
-    std::vector<std::string_view> secrets;
+std::vector<std::string> secret_values(const Variables& vars) {
+    std::vector<std::string> secrets;
     for (const std::string& name : vars.secrets) {
         const auto it = vars.values.find(name);
         if (it != vars.values.end() && !it->second.empty()) secrets.push_back(it->second);
     }
-    // Longest first, so a secret that contains another is replaced whole.
-    std::sort(secrets.begin(), secrets.end(),
-              [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+    std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return secrets;
+}
+
+std::string redact(std::string_view text, const Variables& vars) {
     std::string out(text);
-    for (std::string_view secret : secrets) {
+    for (const std::string& secret : secret_values(vars)) {
         for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3)) {
             out.replace(at, secret.size(), "***");
         }

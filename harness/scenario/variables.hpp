@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smtpspec {
 
@@ -32,6 +33,9 @@ struct TemplateError {
 std::optional<TemplateError> check_template(std::string_view text);
 // Substitutes values. Precondition: check_template(text) passed.
 std::string expand(std::string_view text, const Variables& vars);
+// The values of the secret variables that are set, longest first (so that a secret holding
+// another is replaced whole).
+std::vector<std::string> secret_values(const Variables& vars);
 // Replaces every secret value occurring in `text` with "***" (for transcripts and reports).
 std::string redact(std::string_view text, const Variables& vars);
 

@@ -9,6 +9,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "transport/bounded_io.hpp"
@@ -82,6 +84,8 @@ asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::stri
     const auto executor = co_await asio::this_coro::executor;
     const auto where = format_host_port(host, port);
 
+    if (is_invalid_tld_name(host))
+        co_return ConnectResult{nullptr, where + ": no such host: names under .invalid never exist (RFC 6761 §6.4)"};
     tcp::resolver resolver(executor);
     asio::steady_timer timer(executor, timeout);
     auto resolved = co_await (resolver.async_resolve(host, port, token) || timer.async_wait(token));
@@ -208,6 +212,17 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
     if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
         return std::nullopt;
     return HostPort{std::string(host), std::string(port)};
+}
+
+bool is_invalid_tld_name(std::string_view host) {
+    if (host.ends_with('.')) host.remove_suffix(1);   // the absolute form, "example.invalid."
+    constexpr std::string_view tld = "invalid";
+    if (host.size() < tld.size()) return false;
+    const std::string_view last = host.substr(host.size() - tld.size());
+    const bool whole_label = host.size() == tld.size() || host[host.size() - tld.size() - 1] == '.';
+    return whole_label && std::equal(last.begin(), last.end(), tld.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
 }
 
 std::string format_host_port(const std::string& host, const std::string& port) {

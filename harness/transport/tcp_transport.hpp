@@ -99,4 +99,8 @@ struct HostPort {
 std::optional<HostPort> parse_host_port(std::string_view text);
 std::string format_host_port(const std::string& host, const std::string& port);
 
+// "invalid" and the names under it, which never exist (RFC 6761 §6.4). Resolvers SHOULD answer
+// them at once without asking a DNS server, but getaddrinfo asks, so connect answers first.
+bool is_invalid_tld_name(std::string_view host);
+
 }  // namespace smtpspec

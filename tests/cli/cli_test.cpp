@@ -3,7 +3,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <string>
 
+#include "support/free_port.hpp"
 #include "support/run_command.hpp"
 
 namespace smtpspec {
@@ -20,6 +24,50 @@ TEST(Cli, HelpDocumentsTheExitCodes) {
         EXPECT_NE(r.out.find(line), std::string::npos) << line;
     EXPECT_NE(r.out.find("explain"), std::string::npos);
     EXPECT_NE(r.out.find("list"), std::string::npos);
+}
+
+// The codes README.md's "Exit codes" table documents, from the first cell of each row.
+std::set<int> documented_exit_codes() {
+    std::ifstream readme(SMTPSPEC_SOURCE_DIR "/README.md");
+    std::set<int> codes;
+    bool in_section = false;
+    for (std::string line; std::getline(readme, line);) {
+        if (line.starts_with("## ")) in_section = line == "## Exit codes";
+        if (!in_section || !line.starts_with("| ")) continue;
+        const std::string cell = line.substr(2, line.find('|', 2) - 2);
+        for (std::size_t at = 0; (at = cell.find_first_of("0123456789", at)) != std::string::npos;) {
+            std::size_t length = 0;
+            codes.insert(std::stoi(cell.substr(at), &length));
+            at += length;
+        }
+    }
+    return codes;
+}
+
+TEST(Cli, EveryExitCodeTheReadmeDocumentsIsTheOneTheBinaryReturns) {
+    const std::string one = " --color never --only 'rfc5321/4.1.1.9/1'";
+    // A run stopped by a signal while its only scenario waits for a greeting that never comes.
+    const auto interrupted = [&](const char* signal) {
+        return "(" + smtpspec_command("run" + one + " --jobs 1 --greeting-timeout 60 --spawn 'sleep 60'") +
+               " >/dev/null 2>&1 & pid=$!; sleep 1; kill -" + signal + " $pid; wait $pid)";
+    };
+    const std::map<int, std::string> triggers = {
+        {0, smtpspec_command("run" + one)},
+        {1, smtpspec_command("run --color never --only 'rfc5321/4.1.1.4/8' --spawn \"'" SMTPSPEC_BINARY
+                             "' serve --stdio --personality smuggling\"")},
+        {2, smtpspec_command("run --jobs 0")},
+        {3, smtpspec_command("run --target 127.0.0.1:" + std::to_string(testing::free_port()))},
+        {4, smtpspec_command("run" + one + " --json /nonexistent/smtpspec/report.json")},
+        {130, interrupted("INT")},
+        {143, interrupted("TERM")},
+    };
+    std::set<int> triggered;
+    for (const auto& [code, command] : triggers) triggered.insert(code);
+    ASSERT_EQ(documented_exit_codes(), triggered) << "README.md's exit codes and this test's differ";
+    for (const auto& [code, command] : triggers) {
+        const auto r = run_command(command + " >/dev/null");
+        EXPECT_EQ(r.exit_code, code) << command << "\n" << r.err;
+    }
 }
 
 TEST(Cli, VersionNamesTheTool) {

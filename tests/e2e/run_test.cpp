@@ -12,20 +12,15 @@
 #include <fstream>
 #include <map>
 
+#include "support/free_port.hpp"
 #include "support/run_command.hpp"
 
 namespace smtpspec {
 namespace {
 
+using testing::free_port;
 using testing::run_command;
 using testing::smtpspec_command;
-
-// A port nobody listens on right now (bound, then released).
-unsigned short free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::address_v4::loopback(), 0});
-    return acceptor.local_endpoint().port();
-}
 
 struct Run {
     testing::CommandResult command;

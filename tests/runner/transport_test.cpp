@@ -54,6 +54,20 @@ TEST(HostPort, ParsesTheFormsUsersWrite) {
     EXPECT_EQ(format_host_port("127.0.0.1", "25"), "127.0.0.1:25");
 }
 
+TEST(HostPort, NamesUnderInvalidAreRecognisedWithoutAResolver) {
+    for (const char* name : {"invalid", "nonexistent.invalid", "a.b.INVALID", "mx.invalid."})
+        EXPECT_TRUE(is_invalid_tld_name(name)) << name;
+    for (const char* name : {"invalid.example", "notinvalid", "invalid-host", "localhost", "127.0.0.1", "::1", ""})
+        EXPECT_FALSE(is_invalid_tld_name(name)) << name;
+}
+
+TEST(TcpTransport, AnInvalidNameFailsAtOnceNamingTheTarget) {
+    // Answered before getaddrinfo, which would send the question to a DNS server.
+    const auto result = run(TcpTransport::connect("nonexistent.invalid", "25", Millis(2000)));
+    EXPECT_EQ(result.transport, nullptr);
+    EXPECT_EQ(result.error, "nonexistent.invalid:25: no such host: names under .invalid never exist (RFC 6761 §6.4)");
+}
+
 TEST(TcpTransport, ARefusedConnectionIsAValueNamingTheTarget) {
     // Port 1 on loopback: nothing listens there on a test machine.
     const auto result = run(TcpTransport::connect("127.0.0.1", "1", Millis(2000)));

@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <string>
 
 #include "core/capabilities.hpp"
 #include "core/registry.hpp"
+#include "support/bad_scenario_fixtures.hpp"
 
 namespace smtpspec {
 namespace {
@@ -37,7 +41,7 @@ using Texts = std::vector<std::string>;
 // ---------------------------------------------------------------------------------------------
 // A good file, every form of step
 
-class GoodFile : public testing::Test {
+class GoodFile : public ::testing::Test {
 protected:
     void SetUp() override {
         result = load(fixtures / "good" / "basic.json");
@@ -92,7 +96,7 @@ struct StepCase {
     Texts non_strict;   // of the last reply
 };
 
-class GoodStep : public GoodFile, public testing::WithParamInterface<StepCase> {};
+class GoodStep : public GoodFile, public ::testing::WithParamInterface<StepCase> {};
 
 TEST_P(GoodStep, MapsToActionPayloadAndReplies) {
     const StepCase& c = GetParam();
@@ -111,7 +115,7 @@ TEST_P(GoodStep, MapsToActionPayloadAndReplies) {
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, GoodStep,
-    testing::Values(
+    ::testing::Values(
         StepCase{0, 0, StepAction::greeting, "", {"<greeting>"}, {}, {}},
         StepCase{0, 1, StepAction::send, "EHLO {helo}", {"EHLO"}, {}, {}},
         StepCase{0, 2, StepAction::send, "RCPT TO:<{rcpt}>", {"RCPT"}, {"503"}, {}},
@@ -143,16 +147,10 @@ TEST_F(GoodFile, KeepsStepTimingAndTheNarrowerRule) {
 // ---------------------------------------------------------------------------------------------
 // Bad files: each has one problem, reported with its place and reason
 
-struct BadCase {
-    const char* file;
-    const char* pointer;
-    const char* message;   // a substring
-};
-
-class BadFile : public testing::TestWithParam<BadCase> {};
+class BadFile : public ::testing::TestWithParam<testing::BadFixture> {};
 
 TEST_P(BadFile, ReportsItsOneIssuePrecisely) {
-    const BadCase& c = GetParam();
+    const testing::BadFixture& c = GetParam();
     const LoadResult result = load(fixtures / "bad" / c.file);
     ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
     const LoadIssue& issue = result.issues[0];
@@ -161,46 +159,22 @@ TEST_P(BadFile, ReportsItsOneIssuePrecisely) {
     EXPECT_NE(issue.message.find(c.message), std::string::npos) << issue.text();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Files, BadFile,
-    testing::Values(
-        BadCase{"invalid-json.json", "", "invalid JSON at line 5, column"},
-        BadCase{"not-an-object.json", "", "expected an object, found an array"},
-        BadCase{"wrong-type.json", "/scenarios/0/title", "expected a string, found an integer"},
-        BadCase{"unknown-field.json", "/scenarios/0/steps/1", "unknown field 'expct' (did you mean 'expect'?)"},
-        BadCase{"missing-field.json", "/scenarios/0", "missing required field 'requirement'"},
-        BadCase{"unknown-command.json", "/scenarios/0/steps/1/command", "unknown command 'NOPE' (did you mean 'NOOP'?)"},
-        BadCase{"bad-code-pattern.json", "/scenarios/0/steps/1/expect/pass/0", "bad code pattern '2x5'"},
-        BadCase{"undefined-variable.json", "/scenarios/0/steps/1/send", "undefined variable 'rcpt2' (at offset 9)"},
-        BadCase{"bad-id.json", "/scenarios/0/id", "'rfc5321-4.1.1.3-2': an id is \"<doc>/<section>/<n>\""},
-        BadCase{"bad-level.json", "/scenarios/0/rfc/0/level", "'MUST NOT': level is MUST, SHOULD or MAY"},
-        BadCase{"bad-rfc-section.json", "/scenarios/0/rfc/0/section", "(no '§')"},
-        BadCase{"bad-profile.json", "/scenarios/0/profiles/1", "'rfc1869': a profile is rfc821, rfc2821 or rfc5321"},
-        BadCase{"bad-requires.json", "/scenarios/0/requires/0", "'pipelining': an EHLO keyword in upper case"},
-        BadCase{"duplicate-id.json", "/scenarios/1/id", "duplicate id 'bad/1/1' (first used at /scenarios/0/id)"},
-        BadCase{"duplicate-key.json", "/scenarios/0/steps/1", "duplicate field 'send'"},
-        BadCase{"empty-steps.json", "/scenarios/0/steps", "no steps"},
-        BadCase{"empty-scenarios.json", "/scenarios", "no scenarios"},
-        BadCase{"empty-title.json", "/scenarios/0/title", "must not be empty"},
-        BadCase{"send-with-crlf.json", "/scenarios/0/steps/1/send", "must not contain CR or LF"},
-        BadCase{"two-actions.json", "/scenarios/0/steps/1", "a step has one action, found 'send' and 'raw'"},
-        BadCase{"silent-step.json", "/scenarios/0/steps/0", "must have \"expect\": \"greeting\" or \"close\""},
-        BadCase{"greeting-after-send.json", "/scenarios/0/steps/1/expect", "\"greeting\" is for a step that sends nothing"},
-        BadCase{"replies-without-raw.json", "/scenarios/0/steps/1/replies", "'replies' is for a 'raw' write"},
-        BadCase{"pass-and-non-strict.json", "/scenarios/0/steps/1/expect/non_strict", "'250' is in both 'pass' and 'non_strict'"},
-        BadCase{"bad-timeout.json", "/scenarios/0/steps/1/timeout_ms", "0 is out of range 1..600000"}),
-    [](const testing::TestParamInfo<BadCase>& param_info) {
-        std::string name = param_info.param.file;
-        name = name.substr(0, name.find('.'));
-        std::replace(name.begin(), name.end(), '-', '_');
-        return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Files, BadFile, ::testing::ValuesIn(testing::bad_scenario_fixtures),
+                         [](const ::testing::TestParamInfo<testing::BadFixture>& param_info) {
+                             std::string name = param_info.param.file;
+                             name = name.substr(0, name.find('.'));
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
 
 TEST(BadFiles, EveryFixtureIsInTheTable) {
     // A fixture nobody checks would rot; schema_check.py reads the same folder.
-    std::size_t count = 0;
-    for (const auto& entry : fs::directory_iterator(fixtures / "bad")) count += entry.path().extension() == ".json";
-    EXPECT_EQ(count, 25u + 1u);   // the table above, plus several-errors.json
+    std::set<std::string> files;
+    for (const auto& entry : fs::directory_iterator(fixtures / "bad"))
+        if (entry.path().extension() == ".json") files.insert(entry.path().filename().string());
+    std::set<std::string> listed{"several-errors.json"};
+    for (const auto& fixture : testing::bad_scenario_fixtures) listed.insert(fixture.file);
+    EXPECT_EQ(files, listed);
 }
 
 TEST(SeveralErrors, AreAllReportedAtOnce) {
@@ -233,7 +207,7 @@ struct StepProblem {
     const char* message;
 };
 
-class BadStep : public testing::TestWithParam<StepProblem> {};
+class BadStep : public ::testing::TestWithParam<StepProblem> {};
 
 TEST_P(BadStep, IsReportedPrecisely) {
     const std::string text = std::string(R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t",
@@ -247,7 +221,7 @@ TEST_P(BadStep, IsReportedPrecisely) {
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, BadStep,
-    testing::Values(
+    ::testing::Values(
         StepProblem{"huge_delay", R"({"send": "NOOP", "delay_ms": 18446744073709551615})", "/delay_ms",
                     "18446744073709551615 is out of range 0..600000"},
         StepProblem{"negative_delay", R"({"send": "NOOP", "delay_ms": -1})", "/delay_ms", "-1 is out of range"},
@@ -285,7 +259,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "a close has no content"},
         StepProblem{"lower_case_keyword", R"({"send": "EHLO x", "expect": {"not_advertises": ["starttls"]}})",
                     "/expect/not_advertises/0", "an EHLO keyword in upper case"}),
-    [](const testing::TestParamInfo<StepProblem>& param_info) { return param_info.param.name; });
+    [](const ::testing::TestParamInfo<StepProblem>& param_info) { return param_info.param.name; });
 
 TEST(ParseScenarioFile, RepeatedStepsAreExpanded) {
     const std::string text = R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r",
@@ -334,15 +308,121 @@ TEST(ParseScenarioFile, SuggestsTheClosestScenarioField) {
     EXPECT_EQ(result.issues[1].message, "missing required field 'requirement'");
 }
 
+// A misspelt field is caught at every level, each with the nearest known name.
+struct MisspeltField {
+    const char* name;
+    const char* document;
+    const char* pointer;
+    const char* message;
+};
+
+class MisspeltFieldAt : public ::testing::TestWithParam<MisspeltField> {};
+
+TEST_P(MisspeltFieldAt, EveryLevelSuggestsTheNearestName) {
+    const LoadResult result = parse_scenario_file(GetParam().document, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, GetParam().pointer);
+    EXPECT_EQ(result.issues[0].message, GetParam().message);
+}
+
+#define SMTPSPEC_SCENARIO(RFC, STEPS)                                                                   \
+    R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r", "rfc": [)" \
+    RFC "], \"steps\": [{\"expect\": \"greeting\"}" STEPS "]}]}"
+constexpr const char* good_rfc = R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST"})";
+
+INSTANTIATE_TEST_SUITE_P(
+    Levels, MisspeltFieldAt,
+    ::testing::Values(
+        MisspeltField{"document", R"({"$shema": "s", "description": "d", "scenarios": [{"id": "x/1/1", "title": "t",
+            "requirement": "r", "rfc": [{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}],
+            "steps": [{"expect": "greeting"}]}]})",
+                      "", "unknown field '$shema' (did you mean '$schema'?)"},
+        MisspeltField{"rfc_reference",
+                      SMTPSPEC_SCENARIO(R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST", "levle": "MAY"})", ""),
+                      "/scenarios/0/rfc/0", "unknown field 'levle' (did you mean 'level'?)"},
+        MisspeltField{"expectation",
+                      SMTPSPEC_SCENARIO(R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST"})",
+                                        R"(, {"send": "NOOP", "expect": {"non_strcit": ["5xx"]}})"),
+                      "/scenarios/0/steps/1/expect", "unknown field 'non_strcit' (did you mean 'non_strict'?)"},
+        MisspeltField{"reply_entry",
+                      SMTPSPEC_SCENARIO(R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST"})",
+                                        R"(, {"raw": "NOOP\r\n", "replies": [{"comand": "NOOP"}]})"),
+                      "/scenarios/0/steps/1/replies/0", "unknown field 'comand' (did you mean 'command'?)"},
+        MisspeltField{"narrowing_rfc",
+                      SMTPSPEC_SCENARIO(R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST"})",
+                                        R"(, {"send": "NOOP", "expect": {"rfc": {"doc": "RFC 5321", "section": "3.3", "level": "MUST", "sectoin": "4"}}})"),
+                      "/scenarios/0/steps/1/expect/rfc", "unknown field 'sectoin' (did you mean 'section'?)"},
+        MisspeltField{"no_near_name",
+                      SMTPSPEC_SCENARIO(R"({"doc": "RFC 5321", "section": "3.3", "level": "MUST"})",
+                                        R"(, {"send": "NOOP", "colour": "red"})"),
+                      "/scenarios/0/steps/1", "unknown field 'colour'"}),
+    [](const ::testing::TestParamInfo<MisspeltField>& param_info) { return param_info.param.name; });
+#undef SMTPSPEC_SCENARIO
+
+// ---------------------------------------------------------------------------------------------
+// Text that is not a scenario document at all
+
+std::string nested(std::size_t depth, bool closed) {
+    return std::string(depth, '[') + (closed ? std::string(depth, ']') : "");
+}
+
+TEST(ParseScenarioFile, DeepNestingStopsAtTheLimitWithoutExhaustingMemoryOrStack) {
+    // 100,000 levels once took minutes and gigabytes (every open level kept its JSON pointer);
+    // recursion over them would overflow the stack. Both forms stop at the limit.
+    for (const bool closed : {true, false}) {
+        const auto started = std::chrono::steady_clock::now();
+        const LoadResult result = parse_scenario_file(nested(100'000, closed), "deep.json", Registry::builtin());
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+        ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+        EXPECT_EQ(result.issues[0].message, "nested deeper than 64 levels (a scenario needs about 10)");
+        std::string pointer;
+        for (std::size_t level = 1; level <= max_scenario_nesting_depth; ++level) pointer += "/0";
+        EXPECT_EQ(result.issues[0].pointer, pointer) << "the first container beyond the limit";
+    }
+}
+
+TEST(ParseScenarioFile, NestingUpToTheLimitIsParsedAndJudgedAsUsual) {
+    const LoadResult result = parse_scenario_file(nested(max_scenario_nesting_depth, true), "deep.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].message, "expected an object, found an array");
+}
+
+TEST(ParseScenarioFile, NestingTooDeepInsideAScenarioNamesWhere) {
+    const std::string text = R"({"description": "d", "scenarios": [{"id": "x/1/1", "title": "t", "requirement": "r",
+        "rfc": [{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}], "steps": [{"expect": "greeting"},
+        {"send": "NOOP", "expect": {"why": )" + nested(100, true) + "}}]}]}";
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_TRUE(result.issues[0].pointer.starts_with("/scenarios/0/steps/1/expect/why/0/0/")) << result.issues[0].pointer;
+}
+
+TEST(ParseScenarioFile, AnEmptyFileSaysSo) {
+    for (const char* text : {"", " \r\n\t"}) {
+        const LoadResult result = parse_scenario_file(text, "empty.json", Registry::builtin());
+        ASSERT_EQ(result.issues.size(), 1u);
+        EXPECT_NE(result.issues[0].message.find("the file is empty"), std::string::npos) << result.issues[0].message;
+    }
+}
+
+TEST(ParseScenarioFile, OctetsThatAreNotUtf8AreInvalidJsonWithTheirPlace) {
+    // JSON text is UTF-8 (RFC 8259 §8.1); a Latin-1 title would otherwise reach every report.
+    const std::string text = "{\"description\": \"d\",\n \"scenarios\": [{\"title\": \"caf\xE9\"}]}";
+    const LoadResult result = parse_scenario_file(text, "latin1.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "");
+    EXPECT_NE(result.issues[0].message.find("invalid JSON at line 2, column"), std::string::npos) << result.issues[0].message;
+    EXPECT_NE(result.issues[0].message.find("ill-formed UTF-8"), std::string::npos) << result.issues[0].message;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files and directories
 
-class TempDir : public testing::Test {
+class TempDir : public ::testing::Test {
 protected:
     void SetUp() override {
         dir = fs::temp_directory_path() /
               ("smtpspec-loader-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-               testing::UnitTest::GetInstance()->current_test_info()->name());
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir);
         fs::create_directories(dir);
     }
@@ -374,6 +454,59 @@ TEST_F(TempDir, EmptyDirectoryIsAnIssue) {
     const LoadResult result = load(dir);
     ASSERT_EQ(result.issues.size(), 1u);
     EXPECT_NE(result.issues[0].message.find("no scenario files"), std::string::npos);
+}
+
+TEST_F(TempDir, AFifoIsRefusedWithoutWaitingForAWriter) {
+    // Opened as a file it would block the loader for ever; named directly or found in a folder.
+    const fs::path fifo = dir / "pipe.json";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    for (const fs::path& path : {fifo, dir}) {
+        const LoadResult result = load(path);
+        ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+        EXPECT_EQ(result.issues[0].file, fifo.generic_string());
+        EXPECT_EQ(result.issues[0].message, "not a regular file: a FIFO");
+    }
+}
+
+TEST_F(TempDir, ABrokenLinkNamesWhereItPoints) {
+    fs::copy_file(fixtures / "good" / "basic.json", dir / "a.json");
+    fs::create_symlink("moved-away.json", dir / "b.json");
+    const LoadResult result = load(dir);
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].file, (dir / "b.json").generic_string());
+    EXPECT_EQ(result.issues[0].message, "broken symbolic link (to 'moved-away.json')");
+}
+
+TEST_F(TempDir, ALinkLoopIsAnIssueNotASilentSkip) {
+    fs::create_symlink("b.json", dir / "a.json");
+    fs::create_symlink("a.json", dir / "b.json");
+    for (const fs::path& path : {dir, dir / "a.json"}) {
+        const LoadResult result = load(path);
+        ASSERT_FALSE(result.issues.empty());
+        EXPECT_NE(result.issues[0].message.find("symbolic link loop"), std::string::npos) << all_issues(result);
+    }
+}
+
+TEST_F(TempDir, LinksToDirectoriesAreFollowedButALoopIsWalkedOnce) {
+    fs::create_directories(dir / "real");
+    fs::copy_file(fixtures / "good" / "basic.json", dir / "real" / "basic.json");
+    fs::create_directory_symlink("real", dir / "linked");   // the same folder twice
+    fs::create_directory_symlink("..", dir / "real" / "up");   // a cycle: real/up/real/up/...
+    fs::create_directory_symlink(".", dir / "self");
+    const LoadResult result = load(dir);
+    ASSERT_TRUE(result.ok()) << all_issues(result);
+    EXPECT_EQ(result.scenarios.size(), 2u) << "basic.json holds two scenarios, loaded once";
+    // And a folder reached only through a link is searched.
+    const fs::path outside = dir.string() + "-outside";
+    fs::remove(dir / "self");
+    fs::remove(dir / "real" / "up");
+    fs::remove(dir / "linked");
+    fs::rename(dir / "real", outside);
+    fs::create_directory_symlink(outside, dir / "linked");
+    const LoadResult through_link = load(dir);
+    fs::remove_all(outside);
+    EXPECT_TRUE(through_link.ok()) << all_issues(through_link);
+    EXPECT_EQ(through_link.scenarios.size(), 2u);
 }
 
 TEST(LoadScenarios, MissingPathIsAnIssue) {
@@ -420,7 +553,7 @@ TEST(LoadIssueText, NamesFilePointerAndMessage) {
 // ---------------------------------------------------------------------------------------------
 // The shipped scenarios
 
-class Shipped : public testing::Test {
+class Shipped : public ::testing::Test {
 protected:
     void SetUp() override {
         result = load(shipped);

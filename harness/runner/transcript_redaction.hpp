@@ -1,0 +1,17 @@
+#pragma once
+// Secrets split across transcript entries. Each entry is redacted as it is noted, but a server
+// that echoes a credential may have it arrive in two reads (a reply split across TCP segments,
+// stderr written in pieces), and then neither entry holds the whole secret for redact to find.
+#include <vector>
+
+#include "core/result.hpp"
+#include "scenario/variables.hpp"
+
+namespace smtpspec {
+
+// Reads each direction's entries (client, server, server's stderr) as the one stream of octets
+// they are, and removes every secret found in it: "***" stands where the secret began, and the
+// rest of it is cut from the entries that held it. Times, directions and entry count are kept.
+void redact_across_entries(std::vector<TranscriptEntry>& transcript, const Variables& vars);
+
+}  // namespace smtpspec
