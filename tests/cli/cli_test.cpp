@@ -58,6 +58,7 @@ TEST(Cli, EveryExitCodeTheReadmeDocumentsIsTheOneTheBinaryReturns) {
         {2, smtpspec_command("run --jobs 0")},
         {3, smtpspec_command("run --target 127.0.0.1:" + std::to_string(testing::free_port()))},
         {4, smtpspec_command("run" + one + " --json /nonexistent/smtpspec/report.json")},
+        {5, smtpspec_command("run" + one + " --jobs 1 --greeting-timeout 60 --spawn 'sleep 60' --max-time 1")},
         {130, interrupted("INT")},
         {143, interrupted("TERM")},
     };
