@@ -169,9 +169,11 @@ std::optional<int> read_code(const json& value, const Pointer& where, const std:
         problems.add(where, fmt::format("expected a reply code (integer), found {}", found_type(value)));
         return std::nullopt;
     }
+    // A number beyond long long is parsed unsigned and read back wrapped (negative, so never a
+    // reply code); the message shows it as written.
     const auto number = value.get<long long>();
     if (!is_reply_code(number)) {
-        problems.add(where, fmt::format("{} is not a reply code (RFC 5321 §4.2)", number));
+        problems.add(where, fmt::format("{} is not a reply code (RFC 5321 §4.2)", value.dump()));
         return std::nullopt;
     }
     const int code = static_cast<int>(number);
@@ -463,7 +465,8 @@ std::vector<ConditionalCode> read_conditional(const json& list, const Pointer& w
 json parse_json(std::string_view text, std::string_view origin) {
     try {
         return json::parse(text);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // A parse_error, or an out_of_range for a number beyond a double (1e400).
         throw RegistryError(fmt::format("{}: (document root): not valid JSON: {}", origin, error.what()));
     }
 }

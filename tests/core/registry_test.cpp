@@ -649,6 +649,35 @@ TEST(RegistryParse, NamesTheOriginAndThePointerOfEveryProblem) {
     }
 }
 
+// The RegistryError that parsing `text` as "bad.json" raises; a test failure if it is accepted.
+// Any other exception fails the test too: parse() promises RegistryError only.
+std::string parse_error_of(const std::string& text) {
+    try {
+        (void)Registry::parse(text, "bad.json");
+    } catch (const RegistryError& error) {
+        return error.what();
+    }
+    ADD_FAILURE() << "accepted: " << text;
+    return "";
+}
+
+// Found with the registry fuzz corpus (tests/fuzz): a code beyond long long was reported as the
+// negative number it wraps to, which appears nowhere in the file.
+TEST(RegistryParse, NamesACodeBeyondLongLongAsWritten) {
+    const std::string message =
+        parse_error_of(replaced(minimal_document, R"("S": [250])", R"("S": [250, 18446744073709551615])"));
+    EXPECT_NE(message.find("/commands/NOOP/rules/*/S/1: 18446744073709551615 is not a reply code"), std::string::npos)
+        << message;
+}
+
+// Found by the registry fuzz target (tests/fuzz): nlohmann reports a number beyond a double as
+// out_of_range, not as a parse_error, and that escaped parse() as another kind of exception.
+TEST(RegistryParse, ReportsANumberBeyondADoubleAsInvalidJson) {
+    const std::string message = parse_error_of(replaced(minimal_document, R"("S": [250])", R"("S": [250, 1e400])"));
+    EXPECT_EQ(message.rfind("bad.json: (document root): not valid JSON: ", 0), 0u) << message;
+    EXPECT_NE(message.find("1e400"), std::string::npos) << message;
+}
+
 TEST(RegistryParse, ReportsInvalidJsonWithTheOrigin) {
     try {
         (void)Registry::parse("{\"codes\": ", "broken.json");
