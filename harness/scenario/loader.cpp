@@ -242,8 +242,20 @@ private:
 
     void on_key(std::string key) {
         Frame& frame = stack_.back();
-        if (!frame.keys.insert(key).second) duplicates.emplace_back(frame.pointer, key);
+        if (!frame.keys.insert(key).second) {
+            duplicates.emplace_back(frame.pointer, key);
+            forget_duplicates_under(child(frame.pointer, key));
+        }
         frame.key = std::move(key);
+    }
+
+    // The earlier value of a duplicate key is dropped from the document, so duplicates found
+    // inside it would point at the value that replaces it; the key's own report covers them.
+    void forget_duplicates_under(const std::string& dropped) {
+        std::erase_if(duplicates, [&](const auto& duplicate) {
+            const std::string& pointer = duplicate.first;
+            return pointer.starts_with(dropped) && (pointer.size() == dropped.size() || pointer[dropped.size()] == '/');
+        });
     }
 
     std::vector<Frame> stack_;
@@ -855,6 +867,13 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
     } catch (const NestedTooDeep& e) {
         result.issues.push_back(LoadIssue{file, e.pointer, fmt::format("nested deeper than {} levels (a scenario needs "
                                                                        "about 10)", max_scenario_nesting_depth)});
+        return result;
+    } catch (const json::out_of_range& e) {
+        // nlohmann's report of a number beyond a double (1e400): no position, but the number.
+        const std::string_view what = e.what();
+        const std::size_t tag_end = what.find("] ");
+        result.issues.push_back(
+            LoadIssue{file, "", fmt::format("invalid JSON: {}", what.substr(tag_end == what.npos ? 0 : tag_end + 2))});
         return result;
     }
     for (const auto& [pointer, key] : callback.duplicates) {

@@ -414,6 +414,29 @@ TEST(ParseScenarioFile, OctetsThatAreNotUtf8AreInvalidJsonWithTheirPlace) {
     EXPECT_NE(result.issues[0].message.find("ill-formed UTF-8"), std::string::npos) << result.issues[0].message;
 }
 
+// Found by the scenario loader fuzz target (tests/fuzz): nlohmann reports a number beyond a
+// double as out_of_range, not as a parse_error, and it escaped the loader.
+TEST(ParseScenarioFile, ANumberBeyondADoubleIsInvalidJson) {
+    const LoadResult result = parse_scenario_file(R"({"description": "d", "scenarios": [1e400]})", "inline.json",
+                                                  Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "");
+    EXPECT_EQ(result.issues[0].message, "invalid JSON: number overflow parsing '1e400'");
+}
+
+// Found by the scenario loader fuzz target: a duplicate inside the dropped value of a duplicate
+// key was reported at a pointer that names the value replacing it.
+TEST(ParseScenarioFile, DuplicatesInsideADroppedValueAreNotReported) {
+    const LoadResult result = parse_scenario_file(
+        R"({"description": "d", "scenarios": [{"id": "a", "id": "b"}], "scenarios": [{"id": "x/1/1"}]})",
+        "inline.json", Registry::builtin());
+    Texts duplicates;
+    for (const LoadIssue& issue : result.issues) {
+        if (issue.message.starts_with("duplicate field")) duplicates.push_back(issue.text());
+    }
+    EXPECT_EQ(duplicates, Texts{"inline.json: duplicate field 'scenarios'"}) << all_issues(result);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files and directories
 
