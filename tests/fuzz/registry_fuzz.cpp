@@ -2,7 +2,6 @@
 // RegistryError whose every line names the origin and a JSON pointer; any other exception
 // escaping it is a crash here. A registry it accepts must also answer its own questions
 // consistently: legal_codes and legal_source are two views of one table.
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -19,19 +18,15 @@ namespace {
 
 constexpr std::string_view origin = "fuzzed-registry.json";
 
-// Each line: "<origin>: <pointer or (document root)>: <message>".
+// Problems are "<origin>: <pointer or (document root)>: <message>", one per line. Only the first
+// is checked whole: a key of the document may hold a line break, and the messages quote keys.
 void check_error(const RegistryError& error) {
-    std::string_view rest = error.what();
-    FUZZ_REQUIRE(!rest.empty());
-    while (!rest.empty()) {
-        const std::string_view line = rest.substr(0, rest.find('\n'));
-        rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-        FUZZ_REQUIRE(line.starts_with(origin) && line.substr(origin.size()).starts_with(": "));
-        const std::string_view located = line.substr(origin.size() + 2);
-        FUZZ_REQUIRE(located.starts_with('/') || located.starts_with("(document root): "));
-        const std::size_t message = located.find(": ");
-        FUZZ_REQUIRE(message != std::string_view::npos && message + 2 < located.size());
-    }
+    const std::string_view message = error.what();
+    FUZZ_REQUIRE(message.starts_with(origin) && message.substr(origin.size()).starts_with(": "));
+    const std::string_view located = message.substr(origin.size() + 2);
+    FUZZ_REQUIRE(located.starts_with('/') || located.starts_with("(document root): "));
+    const std::size_t text = located.find(": ");
+    FUZZ_REQUIRE(text != std::string_view::npos && text + 2 < located.size());
 }
 
 // The sessions' states that change the legal set: nothing seen, every advertised keyword and
