@@ -12,11 +12,13 @@
 #include <limits>
 #include <thread>
 
+#include "support/free_port.hpp"
 #include "support/measured_command.hpp"
 
 namespace smtpspec {
 namespace {
 
+using testing::free_port;
 using testing::MeasuredRun;
 using testing::run_measured;
 
@@ -29,12 +31,6 @@ constexpr long memory_bound_kib = std::numeric_limits<long>::max();
 #else
 constexpr long memory_bound_kib = 24 * 1024;
 #endif
-
-unsigned short free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::address_v4::loopback(), 0});
-    return acceptor.local_endpoint().port();
-}
 
 bool accepts(unsigned short port) {
     boost::asio::io_context io;

@@ -584,6 +584,18 @@ asio::awaitable<std::unique_ptr<Transport>> greeted_transport(tcp::endpoint endp
     co_return std::move(connected.transport);
 }
 
+// STARTTLS with `behind` in the same write (plaintext a client must not send before the
+// handshake), its 220, then the handshake; false, with the failure recorded, if any part fails.
+asio::awaitable<bool> starttls_with_pipelined(Transport& transport, std::string& buffer, std::string_view behind) {
+    const std::string pipelined = "STARTTLS\r\n" + std::string(behind);
+    const IoResult written = co_await transport.write(pipelined, tls_timeout);
+    EXPECT_TRUE(written.ok()) << written.detail;
+    EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 "));
+    const std::string failure = co_await transport.start_tls(tls_timeout);
+    EXPECT_EQ(failure, "");
+    co_return failure.empty();
+}
+
 TEST_F(ReferenceServerTest, StarttlsDropsPipelinedPlaintextAndResetsTheSession) {
     start();
     run([&]() -> asio::awaitable<void> {
@@ -593,13 +605,8 @@ TEST_F(ReferenceServerTest, StarttlsDropsPipelinedPlaintextAndResetsTheSession) 
         Transport& transport = *connection;
         co_await transport_command(transport, buffer, "MAIL FROM:<a@example.com>");   // a transaction TLS forgets
         // Behind STARTTLS, in the same write: a QUIT that would end the session if it were run.
-        const std::string pipelined = "STARTTLS\r\nQUIT\r\n";
-        const IoResult written = co_await transport.write(pipelined, tls_timeout);
-        EXPECT_TRUE(written.ok()) << written.detail;
-        EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 "));
-        const std::string failure = co_await transport.start_tls(tls_timeout);
-        EXPECT_EQ(failure, "");
-        if (!failure.empty()) co_return;
+        const bool started = co_await starttls_with_pipelined(transport, buffer, "QUIT\r\n");
+        if (!started) co_return;
         EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "NOOP"), "250 "))
             << "the QUIT sent in plaintext was run";
         EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "RCPT TO:<b@example.com>"), "503 "))
@@ -623,13 +630,8 @@ TEST_F(ReferenceServerTest, TheStarttlsLeakPersonalityRunsPipelinedPlaintextInsi
         const auto connection = co_await greeted_transport(endpoint_, buffer);
         if (!connection) co_return;
         Transport& transport = *connection;
-        const std::string pipelined = "STARTTLS\r\nHELO leaked.example\r\n";
-        const IoResult written = co_await transport.write(pipelined, tls_timeout);
-        EXPECT_TRUE(written.ok()) << written.detail;
-        EXPECT_TRUE(starts_with(co_await transport_reply(transport, buffer), "220 "));
-        const std::string failure = co_await transport.start_tls(tls_timeout);
-        EXPECT_EQ(failure, "");
-        if (!failure.empty()) co_return;
+        const bool started = co_await starttls_with_pipelined(transport, buffer, "HELO leaked.example\r\n");
+        if (!started) co_return;
         EXPECT_EQ(co_await transport_reply(transport, buffer), "250 smtpspec.localhost\r\n")
             << "the HELO sent in plaintext was not run inside TLS";
         EXPECT_TRUE(starts_with(co_await transport_command(transport, buffer, "QUIT"), "221 "));
