@@ -13,10 +13,11 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <sstream>
 
+#include "cli/scenario_options.hpp"
 #include "core/registry.hpp"
 #include "runner/runner.hpp"
-#include "scenario/loader.hpp"
 #include "server/reference_server.hpp"
 #include "transport/process_transport.hpp"
 
@@ -25,10 +26,15 @@ namespace {
 
 namespace asio = boost::asio;
 
+// What `smtpspec run` takes by default: the shipped library, for its default profile.
 std::vector<Scenario> shipped_scenarios() {
-    auto loaded = load_scenarios({SMTPSPEC_SOURCE_DIR "/scenarios"}, Registry::builtin());
-    for (const auto& issue : loaded.issues) ADD_FAILURE() << issue.text();
-    return std::move(loaded.scenarios);
+    std::ostringstream err;
+    auto chosen = cli::choose_scenarios(cli::ScenarioOptions{}, "run", err);
+    if (!chosen) {
+        ADD_FAILURE() << err.str();
+        return {};
+    }
+    return std::move(chosen->scenarios);
 }
 
 // How many scenarios were in flight at most, to show the jobs really overlapped. run_scenarios
