@@ -4,14 +4,14 @@
 #include <chrono>
 #include <map>
 #include <optional>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+
+#include "core/bounded_file.hpp"
 
 namespace smtpspec {
 
@@ -140,24 +140,17 @@ std::variant<Baseline, std::vector<LoadIssue>> parse_baseline(std::string_view j
         document = json::parse(json_text);
     } catch (const json::parse_error& e) {
         return std::vector<LoadIssue>{LoadIssue{file, "", describe_json_parse_error(e.what(), e.byte)}};
+    } catch (const json::out_of_range& e) {
+        return std::vector<LoadIssue>{LoadIssue{file, "", describe_json_number_overflow(e.what())}};
     }
     return reader.read(document);
 }
 
 std::variant<Baseline, std::vector<LoadIssue>> load_baseline(const std::filesystem::path& path) {
-    const auto fail = [&](std::string message) {
-        return std::vector<LoadIssue>{LoadIssue{path.string(), "", std::move(message)}};
-    };
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail(fmt::format("cannot read the baseline: {}", ec.message()));
-    if (size > max_baseline_file_size)
-        return fail(fmt::format("{} octets is over the {} octets a baseline may have", size, max_baseline_file_size));
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return fail("cannot read the baseline");
-    return parse_baseline(text.str(), path.string());
+    auto text = read_bounded_file(path, max_baseline_file_size, "baseline");
+    if (auto* problem = std::get_if<FileProblem>(&text))
+        return std::vector<LoadIssue>{LoadIssue{path.string(), "", std::move(problem->message)}};
+    return parse_baseline(std::get<std::string>(text), path.string());
 }
 
 std::string render_baseline(const Baseline& baseline) {

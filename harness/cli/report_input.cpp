@@ -1,34 +1,29 @@
 // Reading saved JSON reports.
 #include "cli/report_input.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include <fmt/format.h>
 
+#include "core/bounded_file.hpp"
 #include "reports/json_report.hpp"
+#include "scenario/loader.hpp"
 
 namespace smtpspec::cli {
 
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw ReportInputError(fmt::format("cannot read report {}: {}", path, std::strerror(errno)));
-    std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    if (file.bad()) throw ReportInputError(fmt::format("cannot read report {}: {}", path, std::strerror(errno)));
-    return content;
-}
-
 RunResult read_json_report(const std::string& path) {
-    const std::string content = read_file(path);
+    auto text = read_bounded_file(path, max_report_file_size, "report");
+    if (const auto* problem = std::get_if<FileProblem>(&text))
+        throw ReportInputError(fmt::format("report {}: {}", path, problem->message));
     nlohmann::json document;
     try {
-        document = nlohmann::json::parse(content);
+        document = nlohmann::json::parse(std::get<std::string>(text));
     } catch (const nlohmann::json::parse_error& e) {
-        throw ReportInputError(fmt::format("{} is not JSON: {}", path, e.what()));
+        throw ReportInputError(fmt::format("{} is not a smtpspec JSON report: {}", path,
+                                           describe_json_parse_error(e.what(), e.byte)));
+    } catch (const nlohmann::json::out_of_range& e) {
+        throw ReportInputError(fmt::format("{} is not a smtpspec JSON report: {}", path,
+                                           describe_json_number_overflow(e.what())));
     }
     try {
         return reports::parse_json_report(document);

@@ -551,11 +551,39 @@ private:
         for (std::size_t i = 0; i < value.size(); ++i) {
             auto s = step(value[i], child(pointer, i));
             if (!s) continue;
-            const int times = repeat_count(value[i], child(pointer, i));
-            for (int k = 1; k < times; ++k) result.push_back(*s);
+            const auto times = static_cast<std::size_t>(repeat_count(value[i], child(pointer, i)));
+            if (!within_expansion_limits(*s, times, result.size(), child(pointer, i))) break;
+            for (std::size_t k = 1; k < times; ++k) result.push_back(*s);
             result.push_back(std::move(*s));
         }
         return result;
+    }
+
+    // Counts a step's copies against the scenario's and the file's limits before they are made;
+    // false (with one issue per scenario, and one per file) when they would exceed one.
+    bool within_expansion_limits(const Step& s, std::size_t times, std::size_t scenario_steps,
+                                 const std::string& pointer) {
+        if (file_expansion_exceeded_) return false;
+        if (scenario_steps + times > max_steps_per_scenario) {
+            issue(pointer, fmt::format("the scenario's steps, repeats counted, exceed {} (a scenario is one SMTP "
+                                       "session: split it)", max_steps_per_scenario));
+            return false;
+        }
+        expanded_steps_ += times;
+        expanded_octets_ += times * (s.payload.size() + s.pointer.size());
+        if (expanded_steps_ > max_steps_per_file) {
+            file_expansion_exceeded_ = true;
+            issue(pointer, fmt::format("the file's steps, repeats counted, exceed {} (split the file)", max_steps_per_file));
+            return false;
+        }
+        if (expanded_octets_ > max_step_octets_per_file) {
+            file_expansion_exceeded_ = true;
+            issue(pointer, fmt::format("the file's step payloads, repeats counted, exceed {} MiB (split the file, or "
+                                       "send large content with {{repeat:N:TEXT}} in one step)",
+                                       max_step_octets_per_file >> 20));
+            return false;
+        }
+        return true;
     }
 
     // "repeat": N sends the step N times, e.g. 100 RCPT commands (RFC 5321 §4.5.3.1.8).
@@ -821,6 +849,9 @@ private:
     const Registry& registry_;
     std::vector<LoadIssue>& issues_;
     std::map<std::string, std::string> ids_;   // id -> pointer of its first use in this file
+    std::size_t expanded_steps_ = 0;             // steps in the file with their repeats
+    std::size_t expanded_octets_ = 0;            // what those steps' payloads and pointers take
+    bool file_expansion_exceeded_ = false;
 };
 
 void report_duplicates_across_files(LoadResult& result) {
@@ -869,11 +900,7 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
                                                                        "about 10)", max_scenario_nesting_depth)});
         return result;
     } catch (const json::out_of_range& e) {
-        // nlohmann's report of a number beyond a double (1e400): no position, but the number.
-        const std::string_view what = e.what();
-        const std::size_t tag_end = what.find("] ");
-        result.issues.push_back(
-            LoadIssue{file, "", fmt::format("invalid JSON: {}", what.substr(tag_end == what.npos ? 0 : tag_end + 2))});
+        result.issues.push_back(LoadIssue{file, "", describe_json_number_overflow(e.what())});
         return result;
     }
     for (const auto& [pointer, key] : callback.duplicates) {
@@ -881,6 +908,11 @@ LoadResult parse_scenario_file(std::string_view json_text, const std::string& fi
     }
     result.scenarios = FileChecker(file, registry, result.issues).document(doc);
     return result;
+}
+
+std::string describe_json_number_overflow(std::string_view what) {
+    const std::size_t tag_end = what.find("] ");
+    return fmt::format("invalid JSON: {}", what.substr(tag_end == what.npos ? 0 : tag_end + 2));
 }
 
 std::string describe_json_parse_error(std::string_view what, std::size_t byte) {

@@ -29,6 +29,12 @@ struct LoadResult {
 // none for a file that would exhaust memory or time.
 inline constexpr std::size_t max_scenario_file_size = 4 * 1024 * 1024;
 inline constexpr std::size_t max_scenario_nesting_depth = 64;   // objects and arrays; a scenario uses about 10
+// "repeat" copies a step, so a small file could otherwise expand to millions of steps. A
+// scenario is one SMTP session (the largest shipped one has about 110 steps); a file's total
+// also bounds the octets its copied payloads take.
+inline constexpr std::size_t max_steps_per_scenario = 10'000;
+inline constexpr std::size_t max_steps_per_file = 100'000;
+inline constexpr std::size_t max_step_octets_per_file = 64 * 1024 * 1024;
 
 // One file's text. Duplicate ids inside the file are reported; across files, by load_scenarios.
 LoadResult parse_scenario_file(std::string_view json_text, const std::string& file, const Registry&);
@@ -40,5 +46,8 @@ LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths, const
 
 // nlohmann's parse_error text without its exception tag: "invalid JSON at line 3, column 5: …".
 std::string describe_json_parse_error(std::string_view what, std::size_t byte);
+// nlohmann's report of a number beyond a double (1e400), which has no position, without its tag:
+// "invalid JSON: number overflow parsing '1e400'".
+std::string describe_json_number_overflow(std::string_view what);
 
 }  // namespace smtpspec

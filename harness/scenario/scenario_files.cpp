@@ -1,16 +1,12 @@
 #include "scenario/scenario_files.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <set>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "core/bounded_file.hpp"
 #include "scenario/natural_order.hpp"
 
 namespace smtpspec {
@@ -23,8 +19,6 @@ bool is_scenario_file_name(const fs::path& path) {
     const std::string name = path.filename().string();
     return name.ends_with(".json") && !name.ends_with(".schema.json");
 }
-
-std::string errno_text(int error) { return std::generic_category().message(error); }
 
 // Why a path cannot be followed. A dangling link says where it points, since the link's own
 // name is rarely the mistake.
@@ -88,34 +82,10 @@ std::vector<fs::path> files_under(const fs::path& dir, std::vector<LoadIssue>& i
     return walk.files;
 }
 
-// Closes the descriptor on every way out of read_scenario_file.
-class OpenFile {
-public:
-    explicit OpenFile(int fd) : fd_(fd) {}
-    ~OpenFile() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    OpenFile(const OpenFile&) = delete;
-    OpenFile& operator=(const OpenFile&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-std::string_view file_kind(mode_t mode) {
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISSOCK(mode)) return "a socket";
-    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-    return "not a regular file";
-}
-
 }  // namespace
 
 std::string describe_oversized_scenario_file(std::uintmax_t size) {
-    return fmt::format("file is {} bytes, over the limit of {} bytes ({} MiB) for one scenario file", size,
-                       max_scenario_file_size, max_scenario_file_size >> 20);
+    return describe_oversized_file(size, max_scenario_file_size, "scenario file");
 }
 
 std::vector<fs::path> find_scenario_files(const std::vector<fs::path>& paths, std::vector<LoadIssue>& issues) {
@@ -141,36 +111,12 @@ std::vector<fs::path> find_scenario_files(const std::vector<fs::path>& paths, st
 }
 
 std::optional<std::string> read_scenario_file(const fs::path& path, std::vector<LoadIssue>& issues) {
-    const auto fail = [&](std::string message) -> std::optional<std::string> {
-        issues.push_back(LoadIssue{path.generic_string(), "", std::move(message)});
+    auto text = read_bounded_file(path, max_scenario_file_size, "scenario file");
+    if (auto* problem = std::get_if<FileProblem>(&text)) {
+        issues.push_back(LoadIssue{path.generic_string(), "", std::move(problem->message)});
         return std::nullopt;
-    };
-    // O_NONBLOCK: opening a FIFO must not wait for a writer. The type and size are taken from the
-    // open descriptor, so what is read is what was checked.
-    const OpenFile file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (file.fd() < 0) return fail("cannot read: " + errno_text(errno));
-    struct stat info {};
-    if (::fstat(file.fd(), &info) != 0) return fail("cannot read: " + errno_text(errno));
-    if (!S_ISREG(info.st_mode)) return fail(fmt::format("not a regular file: {}", file_kind(info.st_mode)));
-    // Checked before reading so that a huge file is never pulled into memory.
-    if (static_cast<std::uintmax_t>(info.st_size) > max_scenario_file_size) return fail(describe_oversized_scenario_file(info.st_size));
-
-    // The read is bounded too: a file may grow after fstat, or report a size it does not have.
-    std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    std::size_t got = 0;
-    for (;;) {
-        if (got == text.size()) {
-            if (text.size() > max_scenario_file_size) return fail(describe_oversized_scenario_file(text.size()));
-            text.resize(std::min(text.size() + 64 * 1024, max_scenario_file_size + 1));
-        }
-        const ssize_t n = ::read(file.fd(), text.data() + got, text.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail("cannot read: " + errno_text(errno));
-        if (n == 0) break;
-        got += static_cast<std::size_t>(n);
     }
-    text.resize(got);
-    return text;
+    return std::get<std::string>(std::move(text));
 }
 
 }  // namespace smtpspec

@@ -2,6 +2,8 @@
 // the baseline written from a run, and the file format with its errors.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -379,6 +381,27 @@ TEST(BaselineFile, MissingFileNamesThePath) {
     ASSERT_EQ(issues.size(), 1u);
     EXPECT_THAT(issues[0].text(), HasSubstr("/nonexistent/baseline.json"));
     EXPECT_THAT(issues[0].text(), HasSubstr("cannot read"));
+}
+
+TEST(BaselineFile, ANumberBeyondADoubleIsInvalidJsonNotACrash) {
+    const auto parsed = parse_baseline(R"({"smtpspec_baseline": 1e400, "waivers": []})", "b.json");
+    ASSERT_TRUE(std::holds_alternative<std::vector<LoadIssue>>(parsed));
+    EXPECT_THAT(std::get<std::vector<LoadIssue>>(parsed).at(0).text(), HasSubstr("invalid JSON: number overflow"));
+}
+
+TEST(BaselineFile, AFifoOrAHugeFileIsRefusedUnread) {
+    const auto dir = std::filesystem::temp_directory_path() / ("smtpspec-baseline-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    ASSERT_EQ(::mkfifo((dir / "fifo.json").c_str(), 0600), 0);
+    const auto fifo = load_baseline(dir / "fifo.json");   // would block forever if it waited for a writer
+    ASSERT_TRUE(std::holds_alternative<std::vector<LoadIssue>>(fifo));
+    EXPECT_THAT(std::get<std::vector<LoadIssue>>(fifo).at(0).text(), HasSubstr("not a regular file: a FIFO"));
+    { std::ofstream(dir / "huge.json"); }
+    std::filesystem::resize_file(dir / "huge.json", std::uintmax_t{1} << 30);
+    const auto huge = load_baseline(dir / "huge.json");
+    ASSERT_TRUE(std::holds_alternative<std::vector<LoadIssue>>(huge));
+    EXPECT_THAT(std::get<std::vector<LoadIssue>>(huge).at(0).text(), HasSubstr("over the limit of 16777216 bytes"));
+    std::filesystem::remove_all(dir);
 }
 
 // The committed baselines of ci/conformance: each file is valid, and every entry names a scenario

@@ -1,10 +1,14 @@
 // `smtpspec merge` and `smtpspec compare` end to end, on reports of real runs against the
 // embedded reference server.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -123,6 +127,34 @@ TEST_F(CompareMergeCli, AReportThatIsNotOneNamesFileAndPointer) {
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find("broken.json"), std::string::npos) << bad.err;
     EXPECT_NE(bad.err.find("/scenarios/0/outcome"), std::string::npos) << bad.err;
+}
+
+// What a saved report cannot do to compare or merge: each is a usage error naming the file,
+// found before anything is pulled into memory or waited on.
+TEST_F(CompareMergeCli, HostileReportFilesAreUsageErrorsNamingThem) {
+    std::ofstream(path("overflow.json")) << R"({"smtpspec_report": 1e400})";
+    ASSERT_EQ(::mkfifo(path("fifo.json").c_str(), 0600), 0);
+    {
+        std::ofstream sparse(path("huge.json"));
+    }
+    fs::resize_file(path("huge.json"), std::uintmax_t{1} << 30);
+    fs::create_directories(path("folder.json"));
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"overflow.json", "number overflow"},
+        {"fifo.json", "not a regular file: a FIFO"},
+        {"huge.json", "file is 1073741824 bytes, over the limit of 268435456 bytes (256 MiB) for one report"},
+        {"folder.json", "not a regular file: a directory"},
+    };
+    for (const auto& [file, message] : cases) {
+        for (const char* command : {"compare", "merge"}) {
+            const auto r = run_command(smtpspec_command(std::string(command) + " '" + path("a.json") + "' '" +
+                                                        path(file) + "' --json '" + path("out.json") + "'"));
+            EXPECT_EQ(r.exit_code, 2) << command << ' ' << file << '\n' << r.err;
+            EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+            EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+            EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+        }
+    }
 }
 
 TEST_F(CompareMergeCli, AnUnwritableOutputIsAHarnessError) {

@@ -1,5 +1,7 @@
 #include "scenario/loader.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -270,6 +272,61 @@ TEST(ParseScenarioFile, RepeatedStepsAreExpanded) {
     ASSERT_EQ(result.scenarios[0].steps.size(), 102u);
     EXPECT_EQ(result.scenarios[0].steps[100].payload, "RCPT TO:<a@b>");
     EXPECT_EQ(result.scenarios[0].steps[101].payload, "QUIT");
+}
+
+// A scenario whose steps are `steps_json`, as a file's "scenarios" element with id x/1/N.
+std::string scenario_with_steps(int n, const std::string& steps_json) {
+    return fmt::format(R"({{"id": "x/1/{}", "title": "t", "requirement": "r",
+        "rfc": [{{"doc": "RFC 5321", "section": "3.3", "level": "MUST"}}], "steps": {}}})",
+                       n, steps_json);
+}
+
+std::string file_of(const std::vector<std::string>& scenarios) {
+    return fmt::format(R"({{"description": "d", "scenarios": [{}]}})", fmt::join(scenarios, ","));
+}
+
+TEST(ParseScenarioFile, AScenarioMayExpandToItsStepLimit) {
+    const std::string text = file_of({scenario_with_steps(
+        1, fmt::format(R"([{{"expect": "greeting"}}, {{"send": "NOOP", "repeat": {}}}])", max_steps_per_scenario - 1))});
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_TRUE(result.ok()) << all_issues(result);
+    EXPECT_EQ(result.scenarios[0].steps.size(), max_steps_per_scenario);
+}
+
+TEST(ParseScenarioFile, RepeatsBeyondAScenariosStepLimitAreOneIssueAtTheStep) {
+    const std::string text = file_of({scenario_with_steps(
+        1, R"([{"expect": "greeting"}, {"send": "NOOP", "repeat": 10000}, {"send": "RSET", "repeat": 10000}])")});
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "/scenarios/0/steps/1");
+    EXPECT_NE(result.issues[0].message.find("exceed 10000"), std::string::npos) << result.issues[0].message;
+}
+
+// What the fuzzer found: a few kilobytes of scenarios, each repeating steps to the step limit,
+// expanded to over a million steps and half a gigabyte.
+TEST(ParseScenarioFile, RepeatsAcrossAFileStopAtTheFileLimitWithOneIssue) {
+    std::vector<std::string> scenarios;
+    const std::string steps = R"([{"send": "NOOP", "repeat": 5000}, {"send": "RSET", "repeat": 5000}])";
+    for (int n = 1; n <= 150; ++n) scenarios.push_back(scenario_with_steps(n, steps));
+    const std::string text = file_of(scenarios);
+    ASSERT_LT(text.size(), 32u * 1024);
+    const LoadResult result = parse_scenario_file(text, "inline.json", Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "/scenarios/10/steps/0");
+    EXPECT_NE(result.issues[0].message.find("the file's steps, repeats counted, exceed 100000"), std::string::npos) << result.issues[0].message;
+    std::size_t kept = 0;
+    for (const Scenario& s : result.scenarios) kept += s.steps.size();
+    EXPECT_LE(kept, max_steps_per_file);
+}
+
+TEST(ParseScenarioFile, RepeatedLargePayloadsStopAtTheFilesOctetLimit) {
+    // 1 MiB of content sent 100 times: 100 MiB of copies from a 1 MiB file.
+    const std::string steps = fmt::format(R"([{{"data": "{}", "repeat": 100}}])", std::string(1 << 20, 'x'));
+    const LoadResult result = parse_scenario_file(file_of({scenario_with_steps(1, steps)}), "inline.json",
+                                                  Registry::builtin());
+    ASSERT_EQ(result.issues.size(), 1u) << all_issues(result);
+    EXPECT_EQ(result.issues[0].pointer, "/scenarios/0/steps/0");
+    EXPECT_NE(result.issues[0].message.find("exceed 64 MiB"), std::string::npos) << result.issues[0].message;
 }
 
 TEST(ParseScenarioFile, ReadsTlsStepsAbsentExtensionsAndContentChecks) {
