@@ -498,7 +498,9 @@ private:
             s.timeout_ms = integer_at(value["timeout_ms"], child(pointer, "timeout_ms"), 1, max_timeout_ms);
         }
         if (value.contains("steps")) s.steps = steps(value["steps"], child(pointer, "steps"));
-        if (issues_.size() != issues_before) return std::nullopt;
+        // Past the file's expansion limit a scenario's steps were not expanded (the limit was
+        // reported once, at the step that crossed it): it is incomplete, not empty.
+        if (issues_.size() != issues_before || file_expansion_exceeded_) return std::nullopt;
         return s;
     }
 

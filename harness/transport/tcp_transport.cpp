@@ -14,6 +14,7 @@
 #include <charconv>
 
 #include "transport/bounded_io.hpp"
+#include "transport/resolve.hpp"
 
 namespace smtpspec {
 
@@ -86,15 +87,12 @@ asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::stri
 
     if (is_invalid_tld_name(host))
         co_return ConnectResult{nullptr, where + ": no such host: names under .invalid never exist (RFC 6761 §6.4)"};
-    tcp::resolver resolver(executor);
-    asio::steady_timer timer(executor, timeout);
-    auto resolved = co_await (resolver.async_resolve(host, port, token) || timer.async_wait(token));
-    if (resolved.index() == 1) co_return ConnectResult{nullptr, fmt_timeout("resolving", where, timeout)};
-    auto [resolve_error, endpoints] = std::get<0>(resolved);
-    if (resolve_error) co_return ConnectResult{nullptr, where + ": " + resolve_error.message()};
+    const Resolved resolved = co_await resolve_bounded(host, port, timeout);
+    if (!resolved.error.empty()) co_return ConnectResult{nullptr, "resolving " + where + ": " + resolved.error};
 
     tcp::socket socket(executor);
-    timer.expires_after(timeout);
+    asio::steady_timer timer(executor, timeout);
+    const auto& endpoints = resolved.endpoints;
     auto connected = co_await (asio::async_connect(socket, endpoints, token) || timer.async_wait(token));
     if (connected.index() == 1) co_return ConnectResult{nullptr, fmt_timeout("connecting to", where, timeout)};
     if (const auto& [ec, endpoint] = std::get<0>(connected); ec)

@@ -94,6 +94,42 @@ asio::awaitable<std::string> converse(std::string command, std::string input) {
     co_return seen;
 }
 
+TEST(TcpTransport, ConnectsToANameAndToAddressLiterals) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listening(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::string port = std::to_string(listening.local_endpoint().port());
+    for (const char* host : {"127.0.0.1", "localhost"}) {
+        const auto result = run(TcpTransport::connect(host, port, Millis(2000)));
+        EXPECT_NE(result.transport, nullptr) << host << ": " << result.error;
+    }
+}
+
+// Boost.Process forks to spawn a server, and every fork stops Asio's resolver thread until the
+// next lookup: a lookup queued at that moment used to wait for ever, and no timer could end it.
+TEST(TcpTransport, NameLookupsPendingWhileAServerIsSpawnedStillFinish) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listening(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::string port = std::to_string(listening.local_endpoint().port());
+    constexpr int lookups = 4;
+    int connected = 0;
+    int spawned = 0;
+    for (int i = 0; i < lookups; ++i) {
+        asio::co_spawn(io, TcpTransport::connect("localhost", port, Millis(3000)),
+                       [&](std::exception_ptr e, ConnectResult result) {
+                           if (e) std::rethrow_exception(e);
+                           EXPECT_NE(result.transport, nullptr) << result.error;
+                           connected += result.transport != nullptr;
+                       });
+    }
+    asio::co_spawn(io, converse("/bin/true", ""), [&](std::exception_ptr e, std::string) {
+        if (e) std::rethrow_exception(e);
+        ++spawned;
+    });
+    io.run_for(std::chrono::seconds(10));
+    EXPECT_EQ(spawned, 1);
+    EXPECT_EQ(connected, lookups);
+}
+
 TEST(ProcessTransport, SpeaksOverTheChildsStdioAndKeepsItsStderr) {
     const auto seen = run(converse("/bin/sh -c 'read line; echo \"got $line\"; echo oops >&2'", "hello\n"));
     EXPECT_NE(seen.find("got hello"), std::string::npos) << seen;
