@@ -128,35 +128,6 @@ OutJson transcript_json(const TranscriptEntry& entry) {
     return json;
 }
 
-OutJson scenario_json(const ScenarioResult& scenario) {
-    OutJson json = OutJson::object();
-    put_text(json, "id", scenario.id);
-    put_text(json, "title", scenario.title);
-    put_text(json, "requirement", scenario.requirement);
-    put_text(json, "file", scenario.file);
-    OutJson rfc = OutJson::array();
-    for (const auto& ref : scenario.rfc) rfc.push_back(rfc_ref_json(ref));
-    json["rfc"] = std::move(rfc);
-    json["level"] = to_string(scenario.level);
-    put_texts(json, "tags", scenario.tags);
-    json["outcome"] = to_string(scenario.outcome);
-    json["duration_ms"] = scenario.duration_ms;
-    if (scenario.harness_error.empty())
-        json["harness_error"] = nullptr;
-    else
-        put_text(json, "harness_error", scenario.harness_error);
-    OutJson waivers = OutJson::array();
-    for (const auto& waiver : scenario.waivers) waivers.push_back(waiver_json(waiver));
-    json["waivers"] = std::move(waivers);
-    OutJson steps = OutJson::array();
-    for (const auto& step : scenario.steps) steps.push_back(step_json(step));
-    json["steps"] = std::move(steps);
-    OutJson transcript = OutJson::array();
-    for (const auto& entry : scenario.transcript) transcript.push_back(transcript_json(entry));
-    json["transcript"] = std::move(transcript);
-    return json;
-}
-
 OutJson summary_json(const Summary& summary) {
     OutJson json = OutJson::object();
     json["scenarios"] = summary.scenarios;
@@ -425,6 +396,35 @@ void check_format(const ObjectReader& document) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json scenario_json(const ScenarioResult& scenario) {
+    OutJson json = OutJson::object();
+    put_text(json, "id", scenario.id);
+    put_text(json, "title", scenario.title);
+    put_text(json, "requirement", scenario.requirement);
+    put_text(json, "file", scenario.file);
+    OutJson rfc = OutJson::array();
+    for (const auto& ref : scenario.rfc) rfc.push_back(rfc_ref_json(ref));
+    json["rfc"] = std::move(rfc);
+    json["level"] = to_string(scenario.level);
+    put_texts(json, "tags", scenario.tags);
+    json["outcome"] = to_string(scenario.outcome);
+    json["duration_ms"] = scenario.duration_ms;
+    if (scenario.harness_error.empty())
+        json["harness_error"] = nullptr;
+    else
+        put_text(json, "harness_error", scenario.harness_error);
+    OutJson waivers = OutJson::array();
+    for (const auto& waiver : scenario.waivers) waivers.push_back(waiver_json(waiver));
+    json["waivers"] = std::move(waivers);
+    OutJson steps = OutJson::array();
+    for (const auto& step : scenario.steps) steps.push_back(step_json(step));
+    json["steps"] = std::move(steps);
+    OutJson transcript = OutJson::array();
+    for (const auto& entry : scenario.transcript) transcript.push_back(transcript_json(entry));
+    json["transcript"] = std::move(transcript);
+    return json;
+}
 
 nlohmann::ordered_json json_report(const RunResult& run) {
     OutJson json = OutJson::object();

@@ -18,6 +18,9 @@ inline constexpr int json_format_version = 1;
 // Every string is valid UTF-8: octets that are not get a "<name>_base64" sibling (see the format).
 nlohmann::ordered_json json_report(const RunResult& run);
 
+// One scenario's result as the report's "scenarios" hold it (the load report reuses it).
+nlohmann::ordered_json scenario_json(const ScenarioResult& scenario);
+
 // Two-space indentation and a final newline.
 std::string render_json_report(const RunResult& run);
 

@@ -74,6 +74,25 @@ void setup_run(CLI::App& app, RunOptions& options);
 // `stdout_is_tty` decides progress style and colour (with NO_COLOR); tests pass false.
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err, bool stdout_is_tty);
 
+struct LoadOptions {
+    std::string target;             // HOST:PORT; empty: the embedded server, on a thread of its own
+    std::size_t sessions = 100;
+    std::size_t concurrency = 10;
+    std::size_t messages = 1;       // per session
+    std::size_t recipients = 1;     // per message
+    std::size_t size = 1024;        // body octets per message
+    double timeout_s = 10;          // per reply and per connection
+    double max_time_s = 0;          // the whole load; 0: no limit
+    std::string helo;
+    std::string from;
+    std::string rcpt;
+    bool strict = false;
+    std::string json;
+    bool verbose = false;           // transcripts of the first session behind each finding
+};
+void setup_load(CLI::App& app, LoadOptions& options);
+int run_load(const LoadOptions& options, std::ostream& out, std::ostream& err, bool stdout_is_tty);
+
 // `compare` and `merge` work on saved JSON reports (`run --json`), not on a server.
 struct CompareOptions {
     std::vector<std::string> reports;

@@ -36,6 +36,8 @@ int run(int argc, char** argv) {
     cli::setup_list(app, list);
     cli::RunOptions run;
     cli::setup_run(app, run);
+    cli::LoadOptions load;
+    cli::setup_load(app, load);
     cli::ServeOptions serve;
     cli::setup_serve(app, serve);
     cli::CompareOptions compare;
@@ -64,6 +66,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("explain")) return cli::run_explain(explain, std::cout, std::cerr);
     if (app.got_subcommand("list")) return cli::run_list(list, std::cout, std::cerr);
     if (app.got_subcommand("run")) return cli::run_run(run, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
+    if (app.got_subcommand("load")) return cli::run_load(load, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
     if (app.got_subcommand("serve")) return cli::run_serve(serve, std::cout, std::cerr);
     if (app.got_subcommand("compare")) return cli::run_compare(compare, std::cout, std::cerr);
     if (app.got_subcommand("merge")) return cli::run_merge(merge, std::cout, std::cerr);

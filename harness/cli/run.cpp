@@ -19,6 +19,7 @@
 #include "cli/exit_codes.hpp"
 #include "baseline/baseline.hpp"
 #include "baseline/baseline_file.hpp"
+#include "cli/option_values.hpp"
 #include "cli/scenario_options.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/console_report.hpp"
@@ -36,15 +37,9 @@ namespace smtpspec::cli {
 
 namespace {
 
-Millis seconds_to_millis(double seconds) { return Millis(static_cast<std::int64_t>(std::llround(seconds * 1000))); }
-
 std::size_t default_jobs() {
     const unsigned cores = std::thread::hardware_concurrency();
     return std::clamp<std::size_t>(cores == 0 ? 1 : cores, 1, 4);
-}
-
-std::string utc_now_iso8601() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::size_t terminal_columns() {
@@ -60,16 +55,6 @@ struct Plan {
     std::optional<Baseline> baseline;
     std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
-
-// A number of seconds from the command line, or why not. NaN compares false with everything,
-// so the bounds are written to reject it; the upper one also keeps the conversion to
-// milliseconds finite. `zero_means` says what 0 stands for where 0 is allowed.
-std::string check_seconds(std::string_view option, double seconds, double longest, std::string_view zero_means) {
-    const bool zero_allowed = !zero_means.empty();
-    if ((zero_allowed ? seconds >= 0 : seconds > 0) && seconds <= longest) return "";
-    return fmt::format("{} {}: seconds must be {} and at most {}", option, seconds,
-                       zero_allowed ? fmt::format("0 ({}) or more", zero_means) : std::string("more than 0"), longest);
-}
 
 // --tls, --tls-verify and --tls-ca: what does not combine, and a CA file that cannot be loaded.
 std::string check_tls_options(const RunOptions& options) {
@@ -114,9 +99,7 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
         return usage("--spawn runs the server per scenario; it does not combine with --target or --start");
     if (!options.start.empty() && options.target.empty())
         return usage("--start needs --target HOST:PORT: where the started daemon will greet");
-    // A reply waits at most RFC 5321's longest timeout (§4.5.3.2: 10 minutes); a scenario or
-    // a whole run may take longer, but not forever by a typo.
-    constexpr double reply_longest = 600, scenario_longest = 86400, run_longest = 7 * 86400;
+    constexpr double reply_longest = reply_longest_s, scenario_longest = 86400, run_longest = run_longest_s;
     for (const auto& problem : {check_seconds("--timeout", options.timeout_s, reply_longest, ""),
                                 check_seconds("--greeting-timeout", options.greeting_timeout_s, reply_longest, "the --timeout"),
                                 check_seconds("--start-timeout", options.start_timeout_s, reply_longest, ""),

@@ -32,6 +32,10 @@ struct StepResult {
     std::size_t transcript_begin = 0;
     std::size_t transcript_end = 0;
     bool waived = false;           // a failing step that the run's baseline accepts
+    // Microseconds from the end of this step's write (for the greeting: from the connection) to
+    // the reply or the event that took its place; none when no reply was awaited. Load mode's
+    // latency figures; the reports leave it out, since it differs from run to run.
+    std::optional<std::int64_t> latency_us;
 };
 
 // How one entry of the run's baseline (--baseline) bore on a scenario of this run; see

@@ -106,26 +106,33 @@ asio::awaitable<void> worker(const std::vector<Scenario>& scenarios, const Targe
 
 }  // namespace
 
+asio::awaitable<void> run_workers(std::size_t count, const std::function<asio::awaitable<void>()>& make,
+                                  RunInterrupt* interrupt) {
+    const auto executor = co_await asio::this_coro::executor;
+    // Each worker reports on a channel when it ends, so this coroutine can wait for all of them.
+    asio::experimental::channel<void(boost::system::error_code)> finished(executor, count);
+    const auto worker_done = [&finished](std::exception_ptr) { finished.try_send(boost::system::error_code{}); };
+    for (std::size_t j = 0; j < count; ++j) {
+        if (interrupt != nullptr) {
+            asio::co_spawn(executor, make(), asio::bind_cancellation_slot(interrupt->slot(), worker_done));
+        } else {
+            asio::co_spawn(executor, make(), worker_done);
+        }
+    }
+    for (std::size_t j = 0; j < count; ++j) co_await finished.async_receive(asio::use_awaitable);
+}
+
 asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Scenario>& scenarios, const Target& target,
                                                            const Registry& registry, const RunSettings& settings,
                                                            const RunObserver& observer, RunInterrupt* interrupt) {
     std::vector<ScenarioResult> results(scenarios.size());
     std::size_t next = 0;
-    const auto executor = co_await asio::this_coro::executor;
     const std::size_t jobs = std::max<std::size_t>(1, std::min(settings.jobs, scenarios.size()));
-
-    // Each worker reports on a channel when it ends, so this coroutine can wait for all of them.
-    asio::experimental::channel<void(boost::system::error_code)> finished(executor, jobs);
-    const auto worker_done = [&finished](std::exception_ptr) { finished.try_send(boost::system::error_code{}); };
-    for (std::size_t j = 0; j < jobs; ++j) {
-        auto work = worker(scenarios, target, registry, settings, results, next, observer, interrupt);
-        if (interrupt != nullptr) {
-            asio::co_spawn(executor, std::move(work), asio::bind_cancellation_slot(interrupt->slot(), worker_done));
-        } else {
-            asio::co_spawn(executor, std::move(work), worker_done);
-        }
-    }
-    for (std::size_t j = 0; j < jobs; ++j) co_await finished.async_receive(asio::use_awaitable);
+    // Named: g++ 12 mishandles temporaries passed into a co_await'ed coroutine.
+    const std::function<asio::awaitable<void>()> make_worker = [&] {
+        return worker(scenarios, target, registry, settings, results, next, observer, interrupt);
+    };
+    co_await run_workers(jobs, make_worker, interrupt);
     // Scenarios an interruption kept from starting are reported as not run.
     for (std::size_t i = next; i < scenarios.size(); ++i) results[i] = interrupted_result(scenarios[i], interrupt->why());
     co_return results;

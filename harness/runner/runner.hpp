@@ -48,6 +48,11 @@ private:
     std::deque<asio::cancellation_signal> signals_;   // a deque: signals never move
 };
 
+// Runs `count` coroutines made by `make` at once and returns when all have ended; with an
+// interrupt, each is cancelled through a slot of its own when it is requested.
+asio::awaitable<void> run_workers(std::size_t count, const std::function<asio::awaitable<void>()>& make,
+                                  RunInterrupt* interrupt);
+
 asio::awaitable<std::vector<ScenarioResult>> run_scenarios(const std::vector<Scenario>& scenarios, const Target& target,
                                                            const Registry& registry, const RunSettings& settings,
                                                            const RunObserver& observer, RunInterrupt* interrupt = nullptr);

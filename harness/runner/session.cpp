@@ -84,6 +84,7 @@ public:
     // Octets from the server that no reply has taken yet: read, or waiting to be read.
     std::size_t unread_octets() { return pending_.size() + transport_.available(); }
     bool can_start_tls() const { return transport_.can_start_tls(); }
+    Clock::time_point started() const { return start_; }
     std::int64_t elapsed_ms() const { return std::chrono::duration_cast<Millis>(Clock::now() - start_).count(); }
 
 private:
@@ -373,6 +374,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
                                                "replies from here on may answer earlier commands",
                                                early));
         if (!bytes.empty()) co_await conversation.send(bytes);
+        const auto sent_at = step.action == StepAction::greeting ? conversation.started() : Clock::now();
         if (step.replies.empty()) {
             Judgement sent_only;
             sent_only.verdict = Verdict::pass;
@@ -387,6 +389,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             Observation observation{Closed{"the connection was already closed"}};
             const Millis bound = clock.bound(step_timeout);
             if (!conversation.closed()) observation = co_await conversation.read_reply(bound);
+            const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at);
             Judgement j = judge(expectation, observation, facts, registry, primary);
             note_scenario_limit(j, observation, step_timeout, bound, clock.limit());
             if (k == 0 && early > 0 && is_failure(j.verdict))
@@ -397,6 +400,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             StepResult r = step_result(i, k, step, k == 0 ? shown : "", std::move(j));
             r.transcript_begin = exchange_begin;
             r.transcript_end = result.transcript.size();
+            r.latency_us = latency.count();
             if (auto* reply = std::get_if<Reply>(&observation)) r.reply = redacted(std::move(*reply), options.variables);
             const Verdict verdict = r.judgement.verdict;
             // 421: the server is closing the channel (RFC 5321 §3.8), a reply legal to any command;
