@@ -99,12 +99,11 @@ std::string render_load_text(const LoadRun& run, bool examples) {
     for (const VerdictGroup& g : run.tally.groups()) {
         out += fmt::format("  {:<12} {:<10} {:<24} ×{:<8} first in session {}\n", to_string(g.verdict),
                            escape_text(g.command), escape_text(g.actual), g.count, g.first_session);
-        for (const auto& step : g.example.steps) {
-            if (step.judgement.verdict != g.verdict || step.judgement.actual != g.actual) continue;
-            if (!step.judgement.rfc.empty()) out += fmt::format("      {}", escape_text(step.judgement.rfc));
-            if (!step.judgement.detail.empty()) out += fmt::format(": {}", escape_text(step.judgement.detail));
-            if (!step.judgement.rfc.empty() || !step.judgement.detail.empty()) out += "\n";
-            break;
+        if (g.example_step < g.example.steps.size()) {
+            const Judgement& j = g.example.steps[g.example_step].judgement;
+            if (!j.rfc.empty()) out += fmt::format("      {}", escape_text(j.rfc));
+            if (!j.detail.empty()) out += fmt::format("{}{}", j.rfc.empty() ? "      " : ": ", escape_text(j.detail));
+            if (!j.rfc.empty() || !j.detail.empty()) out += "\n";
         }
         if (examples) out += example_text(g.example);
     }
@@ -154,6 +153,7 @@ nlohmann::ordered_json load_json(const LoadRun& run) {
                                    {"actual", replace_invalid_utf8(g.actual)},
                                    {"count", g.count},
                                    {"first_session", g.first_session},
+                                   {"example_step", g.example_step},
                                    {"example", scenario_json(g.example)}});
     }
     json["findings"] = std::move(findings);

@@ -32,8 +32,9 @@ void LoadTally::group(std::uint64_t session_number, const ScenarioResult& sessio
         return;
     }
     group_index_.emplace(key, groups_.size());
+    const auto index = static_cast<std::size_t>(&step - session.steps.data());
     groups_.push_back(VerdictGroup{std::get<0>(key), step.judgement.verdict, step.judgement.actual, 1, session_number,
-                                   session});
+                                   session, index});
 }
 
 void LoadTally::add(std::uint64_t session_number, const ScenarioResult& session, bool unreachable,

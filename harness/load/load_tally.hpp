@@ -26,6 +26,7 @@ struct VerdictGroup {
     std::uint64_t count = 0;
     std::uint64_t first_session = 0; // counted from 1 in the order sessions started
     ScenarioResult example;          // that session, whole
+    std::size_t example_step = 0;    // the finding's index in example.steps
 };
 
 struct LoadCounts {

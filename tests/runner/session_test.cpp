@@ -154,6 +154,34 @@ TEST(Session, JudgesEveryReplyAndKeepsTheTranscript) {
     EXPECT_EQ(result.steps[2].reply->code, 250);
 }
 
+// Load mode's latencies: every awaited reply or event has one; a step that awaits nothing or
+// did not run has none.
+TEST(Session, EachAwaitedReplyHasItsLatency) {
+    ScriptedTransport server(answering(good_server));
+    server.server_sends("220 mx.example ESMTP\r\n");
+    const auto result = run(scenario_from(scenario_json(
+                                R"({"expect": "greeting"}, {"send": "EHLO {helo}"}, {"raw": "NOOP\r\n", "expect": "none"},
+                                   {"send": "QUIT"})")),
+                            server);
+    ASSERT_EQ(result.steps.size(), 4u);
+    EXPECT_TRUE(result.steps[0].latency_us.has_value());
+    EXPECT_TRUE(result.steps[1].latency_us.has_value());
+    EXPECT_GE(*result.steps[1].latency_us, 0);
+    EXPECT_FALSE(result.steps[2].latency_us.has_value());
+    EXPECT_TRUE(result.steps[3].latency_us.has_value());
+}
+
+// The scripted transport times out at once: only the latency's presence is checked here.
+TEST(Session, ATimedOutReplyHasALatencyAndTheSkippedStepsNone) {
+    ScriptedTransport server;
+    const auto result = run(scenario_from(scenario_json(R"({"expect": "greeting", "timeout_ms": 200}, {"send": "NOOP"})")),
+                            server);
+    ASSERT_EQ(result.steps.size(), 2u);
+    EXPECT_EQ(result.steps[0].judgement.verdict, Verdict::timeout);
+    EXPECT_TRUE(result.steps[0].latency_us.has_value());
+    EXPECT_FALSE(result.steps[1].latency_us.has_value());
+}
+
 TEST(Session, AServerThatNeverGreetsTimesOutAndTheRestIsSkipped) {
     ScriptedTransport server;
     const auto result = run(scenario_from(scenario_json(R"({"expect": "greeting"}, {"send": "NOOP"})")), server);
