@@ -415,9 +415,10 @@ std::string render_console_summary(const RunResult& run, Colour colour) {
     const auto summary = summarize(run);
     std::string out;
     const auto strict = run.strict ? ", strict" : "";
-    fmt::format_to(std::back_inserter(out), "{} {} scenario{} in {} against {} (profile {}{})\n",
+    const auto shard = run.shard ? ", shard " + to_string(*run.shard) : std::string();
+    fmt::format_to(std::back_inserter(out), "{} {} scenario{} in {} against {} (profile {}{}{})\n",
                    paint("Summary:", Tone::strong, colour), summary.scenarios, summary.scenarios == 1 ? "" : "s",
-                   format_duration(run.duration_ms), readable(run.target), escape_text(run.profile), strict);
+                   format_duration(run.duration_ms), readable(run.target), escape_text(run.profile), strict, shard);
     std::vector<Count> outcomes;
     for (Outcome outcome : all_outcomes) outcomes.push_back(outcome_count(outcome, summary.count(outcome)));
     write_count_list(std::back_inserter(out), "outcomes", outcomes, colour);

@@ -119,6 +119,7 @@ void render_run_facts(Out out, const RunResult& run, const Summary& summary) {
     render_fact(out, "Started", text_html(run.started));
     render_fact(out, "Duration", format_duration(run.duration_ms));
     render_fact(out, "Scenarios", std::to_string(summary.scenarios));
+    if (run.shard) render_fact(out, "Shard", fmt::format("{} of {}", run.shard->index, run.shard->count));
     if (run.baseline) render_fact(out, "Baseline", "<code>" + text_html(run.baseline->file) + "</code>");
     render_fact(out, "smtpspec", text_html(run.version));
     fmt::format_to(out, "</dl>\n");

@@ -120,6 +120,13 @@ OutJson baseline_json(const std::optional<BaselineUse>& baseline) {
     return json;
 }
 
+OutJson shard_json(const Shard& shard) {
+    OutJson json = OutJson::object();
+    json["index"] = shard.index;
+    json["count"] = shard.count;
+    return json;
+}
+
 OutJson transcript_json(const TranscriptEntry& entry) {
     OutJson json = OutJson::object();
     json["t_ms"] = entry.t_ms;
@@ -368,6 +375,15 @@ std::optional<BaselineUse> read_baseline(const ObjectReader& document) {
     return BaselineUse{object.text("file"), object.index("entries"), object.texts("not_run")};
 }
 
+// Absent from a run that was not sharded, and from every report written before --shard existed.
+std::optional<Shard> read_shard(const ObjectReader& document) {
+    if (!document.has("shard")) return std::nullopt;
+    const ObjectReader object(document.at("shard"), document.pointer_to("shard"));
+    const auto count = object.integer_in("count", 1, static_cast<std::int64_t>(max_shard_count));
+    const auto index = object.integer_in("index", 1, count);
+    return Shard{static_cast<std::size_t>(index), static_cast<std::size_t>(count)};
+}
+
 ScenarioResult read_scenario(const InJson& node, const std::string& pointer) {
     const ObjectReader object(node, pointer);
     ScenarioResult scenario;
@@ -437,6 +453,7 @@ nlohmann::ordered_json json_report(const RunResult& run) {
     put_text(json, "started", run.started);
     json["duration_ms"] = run.duration_ms;
     json["incomplete"] = run.incomplete;
+    if (run.shard) json["shard"] = shard_json(*run.shard);
     json["baseline"] = baseline_json(run.baseline);
     json["summary"] = summary_json(summarize(run));
     OutJson scenarios = OutJson::array();
@@ -465,6 +482,7 @@ RunResult parse_json_report(const nlohmann::json& document) {
     run.started = object.text("started");
     run.duration_ms = object.integer("duration_ms");
     run.incomplete = object.boolean("incomplete");
+    run.shard = read_shard(object);
     run.baseline = read_baseline(object);
     run.scenarios = object.array_of("scenarios", read_scenario);
     return run;

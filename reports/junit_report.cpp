@@ -358,7 +358,7 @@ std::vector<Suite> suites_of(const RunResult& run) {
 
 // The run's settings, repeated per suite because <testsuites> has no properties.
 void write_properties(Out out, const RunResult& run) {
-    const std::pair<std::string_view, std::string> properties[] = {
+    std::vector<std::pair<std::string_view, std::string>> properties = {
         {"smtpspec.version", run.version},
         {"smtpspec.target", run.target},
         {"smtpspec.profile", run.profile},
@@ -366,6 +366,8 @@ void write_properties(Out out, const RunResult& run) {
         {"smtpspec.started", run.started},
         {"smtpspec.incomplete", run.incomplete ? "true" : "false"},
     };
+    // Only a sharded run has one, as in the JSON report: a CI view of one job says which part it saw.
+    if (run.shard) properties.emplace_back("smtpspec.shard", to_string(*run.shard));
     fmt::format_to(out, "    <properties>\n");
     for (const auto& [name, value] : properties)
         fmt::format_to(out, "      <property name=\"{}\" value=\"{}\"/>\n", name, xml_attribute(escape_text(value)));

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace smtpspec::reports {
 
@@ -36,6 +37,44 @@ void check_same_run(const LabelledRun& first, const LabelledRun& other) {
     require_same(first, other, "baseline", baseline_of(first.second), baseline_of(other.second));
 }
 
+// Reports made with --shard say which part of the run each is: all of one count, each index
+// once, none missing, or the merged report would pass for a whole run that it is not. Reports
+// split by --only carry no shard; their scenario ids alone are checked (in merge_runs).
+void check_shard_set(const std::vector<LabelledRun>& shards) {
+    const auto is_shard = [](const LabelledRun& shard) { return shard.second.shard.has_value(); };
+    const auto sharded = std::find_if(shards.begin(), shards.end(), is_shard);
+    if (sharded == shards.end()) return;
+    const LabelledRun& first = *sharded;
+    if (const auto plain = std::find_if_not(shards.begin(), shards.end(), is_shard); plain != shards.end())
+        throw MergeError(fmt::format("{} is shard {} of a run made with --shard, but {} is a report without --shard: "
+                                     "merge either every shard of one run or reports without --shard",
+                                     first.first, to_string(*first.second.shard), plain->first));
+    const std::size_t count = first.second.shard->count;
+    std::map<std::size_t, std::string> file_of_index;
+    for (const auto& [label, run] : shards) {
+        if (run.shard->count != count)
+            throw MergeError(fmt::format("{} is shard {} but {} is shard {}: the shards of one run have one count",
+                                         first.first, to_string(*first.second.shard), label, to_string(*run.shard)));
+        const auto [seen, inserted] = file_of_index.emplace(run.shard->index, label);
+        if (!inserted)
+            throw MergeError(fmt::format("shard {} appears twice: {} and {}", to_string(*run.shard), seen->second, label));
+    }
+    // A 1000-way run given one report would list 999; the first few say enough.
+    constexpr std::size_t listed = 10;
+    std::vector<std::string> missing;
+    for (std::size_t index = 1; index <= count; ++index)
+        if (!file_of_index.contains(index)) missing.push_back(to_string(Shard{index, count}));
+    if (missing.empty()) return;
+    std::string given;
+    for (const auto& [index, label] : file_of_index)
+        given += fmt::format("{}{} {}", given.empty() ? "" : ", ", to_string(Shard{index, count}), label);
+    const bool one = missing.size() == 1;
+    const auto more = missing.size() > listed ? fmt::format(" and {} more", missing.size() - listed) : std::string();
+    missing.resize(std::min(missing.size(), listed));
+    throw MergeError(fmt::format("shard{} {}{} {} missing (given: {})", one ? "" : "s", fmt::join(missing, ", "), more,
+                                 one ? "is" : "are", given));
+}
+
 // Each shard lists as not run the baseline's ids that the other shards ran.
 void merge_not_run(RunResult& merged, const std::vector<LabelledRun>& shards) {
     if (!merged.baseline) return;
@@ -54,7 +93,9 @@ void merge_not_run(RunResult& merged, const std::vector<LabelledRun>& shards) {
 RunResult merge_runs(const std::vector<LabelledRun>& shards) {
     if (shards.empty()) throw MergeError("no reports to merge");
     const LabelledRun& first = shards.front();
+    check_shard_set(shards);
     RunResult merged = first.second;
+    merged.shard.reset();   // the merged report is the whole run
     merged.scenarios.clear();
     std::map<std::string, std::string> shard_of_id;
     for (const auto& shard : shards) {

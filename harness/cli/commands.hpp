@@ -3,6 +3,7 @@
 // run_* functions return the process exit code (see exit_codes.hpp) and never throw for
 // user mistakes: they print a message naming the problem to `err`.
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
 
 struct RunOptions {
     ScenarioOptions scenarios;
+    std::optional<std::string> shard;   // --shard "I/N": only that part of the selection; unset: all of it
     std::string target;           // HOST:PORT; empty with no --start: the embedded server
     std::string spawn;            // a stdio server command, started per scenario
     std::string start;            // a daemon command, started once; needs --target

@@ -29,7 +29,9 @@ std::string summary_line(const RunResult& run, std::size_t shards) {
 
 void setup_merge(CLI::App& app, MergeOptions& options) {
     CLI::App* merge = app.add_subcommand("merge", "Join the JSON reports of one run made in shards into one report");
-    merge->add_option("reports", options.reports, "JSON reports written by `smtpspec run --json`, one per shard")
+    merge->add_option("reports", options.reports,
+                      "JSON reports written by `smtpspec run --json`, one per shard; made with --shard I/N, every "
+                      "index from 1 to N exactly once")
         ->required()
         ->type_name("REPORT.json");
     merge->add_option("--json", options.json, "Write the merged JSON report to FILE (written atomically)")

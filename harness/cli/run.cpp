@@ -30,6 +30,7 @@
 #include "reports/summary.hpp"
 #include "runner/daemon.hpp"
 #include "runner/runner.hpp"
+#include "scenario/selection.hpp"
 #include "server/reference_server.hpp"
 #include "transport/process_transport.hpp"
 
@@ -53,6 +54,7 @@ struct Plan {
     RunSettings settings;
     std::optional<HostPort> target;
     std::optional<Baseline> baseline;
+    std::optional<Shard> shard;
     std::string today;            // judges the baseline's expiry dates, fixed for the whole run
 };
 
@@ -109,6 +111,12 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
     if (const auto tls_problem = check_tls_options(options); !tls_problem.empty()) return usage(tls_problem);
 
     Plan plan;
+    if (options.shard) {
+        auto shard = parse_shard(*options.shard);
+        if (const auto* problem = std::get_if<std::string>(&shard))
+            return usage(fmt::format("--shard '{}': {}", *options.shard, *problem));
+        plan.shard = std::get<Shard>(shard);
+    }
     if (!options.target.empty()) {
         plan.target = parse_host_port(options.target);
         if (!plan.target) return usage(fmt::format("--target '{}' is not HOST:PORT (IPv6: [ADDRESS]:PORT)", options.target));
@@ -126,6 +134,9 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
     if (!chosen) return std::nullopt;
     if (chosen->scenarios.empty()) return usage("no scenario matches the selection; `smtpspec list` shows them");
     plan.chosen = std::move(*chosen);
+    // A shard that gets nothing (more shards than scenarios) is no mistake: its CI job runs no
+    // scenario, and merge still finds every index.
+    if (plan.shard) plan.chosen.scenarios = select_shard(plan.chosen.scenarios, *plan.shard);
 
     SessionOptions& session = plan.settings.session;
     session.profile = plan.chosen.profile;
@@ -251,6 +262,7 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     finished.run.version = SMTPSPEC_VERSION;
     finished.run.profile = std::string(to_string(plan.chosen.profile));
     finished.run.strict = options.strict;
+    finished.run.shard = plan.shard;
     finished.run.started = utc_now_iso8601();
     const auto started = std::chrono::steady_clock::now();
 
@@ -309,6 +321,14 @@ void setup_run(CLI::App& app, RunOptions& options) {
     run->add_option("--tls-ca", options.tls_ca, "Verify against the PEM CA certificates in FILE (implies --tls-verify)")
         ->type_name("FILE");
     add_scenario_options(*run, options.scenarios);
+    // A callback rather than a plain string, so that an empty value (a CI variable that is not
+    // set) is refused instead of running the whole selection in every job.
+    run->add_option_function<std::string>(
+           "--shard", [&options](const std::string& value) { options.shard = value; },
+           "Run part I of N of the selection (1 <= I <= N <= 1000): the scenarios at positions I, I+N, I+2N, ... "
+           "of the run's order, for parallel CI jobs joined by `smtpspec merge`. A shard that gets no scenario "
+           "(N larger than the selection) runs none and exits 0")
+        ->type_name("I/N");
     run->add_flag("--strict", options.strict, "Warnings (non_strict, nonstandard, deprecated) fail the scenario");
     run->add_option("--jobs,-j", options.jobs, "Scenarios run at once (default: the number of cores, at most 4)")
         ->type_name("N")

@@ -10,6 +10,7 @@
 #include "core/evaluator.hpp"
 #include "core/expectation.hpp"
 #include "core/reply.hpp"
+#include "core/shard.hpp"
 #include "core/verdict.hpp"
 
 namespace smtpspec {
@@ -85,6 +86,7 @@ struct RunResult {
     std::string started;           // ISO 8601 UTC
     std::int64_t duration_ms = 0;
     bool incomplete = false;       // interrupted before every scenario ran
+    std::optional<Shard> shard;    // --shard: this run is one part of a larger one
     std::optional<BaselineUse> baseline;
     std::vector<ScenarioResult> scenarios;
 };

@@ -34,4 +34,11 @@ std::vector<Scenario> select_scenarios(const std::vector<Scenario>& scenarios, c
     return chosen;
 }
 
+std::vector<Scenario> select_shard(const std::vector<Scenario>& selected, const Shard& shard) {
+    std::vector<Scenario> taken;
+    for (std::size_t position = 0; position < selected.size(); ++position)
+        if (shard_takes(shard, position)) taken.push_back(selected[position]);
+    return taken;
+}
+
 }  // namespace smtpspec

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/profile.hpp"
+#include "core/shard.hpp"
 #include "scenario/scenario.hpp"
 
 namespace smtpspec {
@@ -17,6 +18,10 @@ struct Selection {
 
 // Keeps the order of `scenarios`.
 std::vector<Scenario> select_scenarios(const std::vector<Scenario>& scenarios, const Selection& selection);
+
+// The selection's scenarios that belong to `shard` (shard_takes), in the selection's order. A
+// shard may get none: more shards than scenarios.
+std::vector<Scenario> select_shard(const std::vector<Scenario>& selected, const Shard& shard);
 
 // Shell-style glob ("rfc5321/4.1.1.*/*"): '*' and '?' match '/' too, so a prefix glob reaches
 // every section below it.

@@ -119,6 +119,14 @@ TEST(ConsoleReport, WithBaselineMatchesGolden) {
                                render_console_report(smtpspec::testing::sample_run_with_baseline(), {Colour::off, false})));
 }
 
+TEST(ConsoleReport, ShardedRunNamesItsShardInTheSummaryLine) {
+    const auto text = render_console_report(smtpspec::testing::sample_shard_run(), {Colour::off, false});
+    EXPECT_NE(text.find("Summary: 10 scenarios in 10.123 s against 127.0.0.1:2525 (profile rfc5321, shard 2/4)\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(render_console_report(sample_run(), {Colour::off, false}).find("shard"), std::string::npos);
+}
+
 TEST(ConsoleReport, WaivedScenarioIsOneLineWithItsReason) {
     const auto text = render_console_report(smtpspec::testing::sample_run_with_baseline(), {Colour::off, false});
     EXPECT_NE(text.find("WAIVED rfc5321/3.3/1  RCPT before MAIL is a bad sequence\n"

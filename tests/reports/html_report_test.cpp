@@ -114,6 +114,12 @@ TEST(HtmlReport, ShowsTheRunAndItsCounts) {
     EXPECT_THAT(html, HasSubstr("<option>sequence</option>"));
 }
 
+TEST(HtmlReport, ShardedRunSaysWhichShard) {
+    EXPECT_THAT(render_html_report(smtpspec::testing::sample_shard_run()),
+                HasSubstr("<div><dt>Shard</dt><dd>2 of 4</dd></div>"));
+    EXPECT_THAT(render_html_report(sample_run()), Not(HasSubstr("<dt>Shard</dt>")));
+}
+
 TEST(HtmlReport, MakesWireOctetsVisible) {
     const auto html = render_html_report(sample_run());
     EXPECT_THAT(html, HasSubstr("NOOP<span class=\"oct\">&lt;NUL&gt;</span><span class=\"eol\">&lt;CR&gt;&lt;LF&gt;</span>"));

@@ -89,6 +89,11 @@ void expect_same(const RunResult& a, const RunResult& b) {
     EXPECT_EQ(a.started, b.started);
     EXPECT_EQ(a.duration_ms, b.duration_ms);
     EXPECT_EQ(a.incomplete, b.incomplete);
+    ASSERT_EQ(a.shard.has_value(), b.shard.has_value());
+    if (a.shard) {
+        EXPECT_EQ(a.shard->index, b.shard->index);
+        EXPECT_EQ(a.shard->count, b.shard->count);
+    }
     ASSERT_EQ(a.baseline.has_value(), b.baseline.has_value());
     if (a.baseline) {
         EXPECT_EQ(a.baseline->file, b.baseline->file);
@@ -253,6 +258,23 @@ TEST(JsonReport, RoundTripKeepsRunFlags) {
     expect_same(round_trip(run), run);
 }
 
+TEST(JsonReport, AShardedRunSaysWhichShardAfterIncomplete) {
+    std::vector<std::string> keys;
+    const auto document = json_report(smtpspec::testing::sample_shard_run());
+    for (const auto& [key, value] : document.items()) keys.push_back(key);
+    EXPECT_THAT(keys, ::testing::ElementsAre("tool", "format_version", "version", "target", "profile", "strict",
+                                             "started", "duration_ms", "incomplete", "shard", "baseline", "summary",
+                                             "scenarios"));
+    EXPECT_EQ(document["shard"].dump(), R"({"index":2,"count":4})");
+    EXPECT_EQ(document["format_version"], 1) << "an added member keeps the format's version";
+}
+
+TEST(JsonReport, RoundTripKeepsTheShard) {
+    const auto run = smtpspec::testing::sample_shard_run();
+    expect_same(round_trip(run), run);
+    EXPECT_FALSE(round_trip(sample_run()).shard) << "a report without \"shard\" is a whole run";
+}
+
 TEST(JsonReport, RenderedReportIsValidUtf8) { EXPECT_TRUE(is_valid_utf8(render_json_report(sample_run()))); }
 
 // ---- reading errors ---------------------------------------------------------------------------
@@ -309,6 +331,24 @@ TEST(ParseJsonReport, RejectsWrongTypes) {
     document = sample_document();
     document["scenarios"][0]["steps"][0]["reply"]["enhanced"] = "2.0";
     EXPECT_THAT(parse_error(document), HasSubstr("\"2.0\" is not class.subject.detail"));
+}
+
+TEST(ParseJsonReport, RejectsAShardThatIsNotIOfNNamingItsPointer) {
+    const std::vector<std::pair<json, std::string>> cases = {
+        {json{{"index", 5}, {"count", 4}}, "/shard/index: 5 is outside 1-4"},
+        {json{{"index", 0}, {"count", 4}}, "/shard/index: 0 is outside 1-4"},
+        {json{{"index", 1}, {"count", 0}}, "/shard/count: 0 is outside 1-1000"},
+        {json{{"index", 1}, {"count", 1001}}, "/shard/count: 1001 is outside 1-1000"},
+        {json{{"index", 1}}, "/shard: missing member \"count\""},
+        {json{{"index", "1"}, {"count", 4}}, "/shard/index: expected a 64-bit integer"},
+        {json("2/4"), "/shard: expected an object"},
+        {json(nullptr), "/shard: expected an object"},
+    };
+    for (const auto& [shard, message] : cases) {
+        auto document = sample_document();
+        document["shard"] = shard;
+        EXPECT_THAT(parse_error(document), HasSubstr(message)) << shard.dump();
+    }
 }
 
 TEST(ParseJsonReport, RejectsBadBase64) {

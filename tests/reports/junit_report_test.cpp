@@ -275,6 +275,14 @@ TEST(JunitReport, WithBaselineMatchesGolden) {
                                render_junit_report(smtpspec::testing::sample_run_with_baseline())));
 }
 
+TEST(JunitReport, ShardedRunHasAShardPropertyInEverySuite) {
+    const auto xml = render_junit_report(smtpspec::testing::sample_shard_run());
+    EXPECT_EQ(well_formedness_problem(xml), "");
+    ASSERT_GT(occurrences(xml, "<testsuite "), 1u);
+    EXPECT_EQ(occurrences(xml, "<property name=\"smtpspec.shard\" value=\"2/4\"/>"), occurrences(xml, "<testsuite "));
+    EXPECT_EQ(render_junit_report(sample_run()).find("smtpspec.shard"), std::string::npos);
+}
+
 TEST(JunitReport, WaivedScenarioPassesWithTheReasonInSystemOut) {
     const auto xml = render_junit_report(smtpspec::testing::sample_run_with_baseline());
     EXPECT_EQ(well_formedness_problem(xml), "");

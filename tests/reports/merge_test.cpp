@@ -26,6 +26,20 @@ std::vector<LabelledRun> two_shards(const RunResult& whole) {
     return {{"a.json", a}, {"b.json", b}};
 }
 
+// The sample run as `run --shard I/N` splits it: shard-I.json, each saying which shard it is.
+std::vector<LabelledRun> shards_of(const RunResult& whole, std::size_t count) {
+    std::vector<LabelledRun> shards;
+    for (std::size_t index = 1; index <= count; ++index) {
+        RunResult part = whole;
+        part.shard = Shard{index, count};
+        part.scenarios.clear();
+        for (std::size_t position = 0; position < whole.scenarios.size(); ++position)
+            if (shard_takes(*part.shard, position)) part.scenarios.push_back(whole.scenarios[position]);
+        shards.emplace_back("shard-" + std::to_string(index) + ".json", std::move(part));
+    }
+    return shards;
+}
+
 std::string merge_message(const std::vector<LabelledRun>& shards) {
     try {
         merge_runs(shards);
@@ -123,6 +137,55 @@ TEST(Merge, ShardsJudgedWithDifferentBaselinesAreNotOneRun) {
     auto shards = two_shards(sample_run());
     shards[0].second = apply_baseline(testing::sample_baseline(), shards[0].second, "2024-05-01");
     EXPECT_NE(merge_message(shards).find("baseline differs"), std::string::npos) << merge_message(shards);
+}
+
+TEST(Merge, EveryShardOfOneRunGivesTheWholeRunWithoutAShard) {
+    RunResult whole = sample_run();
+    for (std::size_t count : {1u, 3u, 4u, 12u}) {
+        const RunResult merged = merge_runs(shards_of(whole, count));
+        EXPECT_FALSE(merged.shard) << count;
+        RunResult expected = whole;
+        std::stable_sort(expected.scenarios.begin(), expected.scenarios.end(),
+                         [](const ScenarioResult& a, const ScenarioResult& b) { return natural_less(a.id, b.id); });
+        EXPECT_EQ(render_json_report(merged), render_json_report(expected)) << count;
+    }
+}
+
+TEST(Merge, AMissingShardIsNamedWithTheShardsGiven) {
+    auto shards = shards_of(sample_run(), 3);
+    shards.erase(shards.begin() + 1);
+    EXPECT_EQ(merge_message(shards), "shard 2/3 is missing (given: 1/3 shard-1.json, 3/3 shard-3.json)");
+}
+
+TEST(Merge, ManyMissingShardsAreCountedAfterTheFirstTen) {
+    auto shards = shards_of(sample_run(), 20);
+    shards.resize(1);
+    EXPECT_EQ(merge_message(shards),
+              "shards 2/20, 3/20, 4/20, 5/20, 6/20, 7/20, 8/20, 9/20, 10/20, 11/20 and 9 more are missing "
+              "(given: 1/20 shard-1.json)");
+}
+
+TEST(Merge, AShardGivenTwiceNamesBothFiles) {
+    // Its scenarios are in both files too; the shard is what the user got wrong.
+    auto shards = shards_of(sample_run(), 3);
+    shards.emplace_back("again.json", shards.front().second);
+    EXPECT_EQ(merge_message(shards), "shard 1/3 appears twice: shard-1.json and again.json");
+}
+
+TEST(Merge, ShardsOfDifferentCountsAreNotOneRun) {
+    auto shards = shards_of(sample_run(), 2);
+    shards[1] = shards_of(sample_run(), 3)[1];
+    shards[1].first = "other.json";
+    EXPECT_EQ(merge_message(shards), "shard-1.json is shard 1/2 but other.json is shard 2/3: the shards of one run "
+                                     "have one count");
+}
+
+TEST(Merge, ShardedAndUnshardedReportsDoNotMix) {
+    auto shards = two_shards(sample_run());
+    shards[1].second.shard = Shard{2, 2};
+    const auto message = merge_message(shards);
+    EXPECT_NE(message.find("b.json is shard 2/2 of a run made with --shard"), std::string::npos) << message;
+    EXPECT_NE(message.find("a.json is a report without --shard"), std::string::npos) << message;
 }
 
 TEST(Merge, NothingToMergeIsAnError) { EXPECT_THROW(merge_runs({}), MergeError); }

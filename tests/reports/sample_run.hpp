@@ -357,4 +357,11 @@ inline Baseline sample_baseline() {
 
 inline RunResult sample_run_with_baseline() { return apply_baseline(sample_baseline(), sample_run(), "2024-05-01"); }
 
+// The sample as one part of a larger run: `run --shard 2/4`.
+inline RunResult sample_shard_run() {
+    RunResult run = sample_run();
+    run.shard = Shard{2, 4};
+    return run;
+}
+
 }  // namespace smtpspec::testing
