@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <functional>
@@ -28,6 +29,24 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Each session open at once holds a socket (and the embedded server, in this process, another).
+// The soft limit on descriptors is raised to the hard one, as far as that goes; a concurrency
+// beyond it is refused before anything runs rather than failing sessions with EMFILE.
+std::optional<std::string> check_descriptors(std::size_t concurrency, bool embedded) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return std::nullopt;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        (void)::setrlimit(RLIMIT_NOFILE, &limit);
+        (void)::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    const std::size_t needed = concurrency * (embedded ? 2 : 1) + 64;
+    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur) return std::nullopt;
+    return fmt::format("--concurrency {} needs about {} file descriptors{}, and this process may open {} (ulimit -n)",
+                       concurrency, needed, embedded ? " with the embedded server in this process" : "",
+                       static_cast<std::uint64_t>(limit.rlim_cur));
+}
+
 struct LoadPlan {
     LoadShape shape;
     std::optional<HostPort> target;
@@ -43,6 +62,7 @@ std::optional<LoadPlan> make_load_plan(const LoadOptions& options, std::ostream&
     LoadPlan plan;
     plan.shape = LoadShape{options.sessions, options.concurrency, options.messages, options.recipients, options.size};
     if (const auto problem = check_load_shape(plan.shape)) return usage(*problem);
+    if (const auto problem = check_descriptors(plan.shape.concurrency, options.target.empty())) return usage(*problem);
     for (const auto& problem : {check_seconds("--timeout", options.timeout_s, reply_longest_s, ""),
                                 check_seconds("--max-time", options.max_time_s, run_longest_s, "no limit")})
         if (!problem.empty()) return usage(problem);

@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "support/free_port.hpp"
+#include "support/measured_command.hpp"
 #include "support/run_command.hpp"
 
 namespace smtpspec {
@@ -87,6 +88,37 @@ TEST(LoadCli, BadOptionsAreUsageErrorsNamingTheOption) {
         EXPECT_NE(run.err.find(c.named), std::string::npos) << c.arguments << ": " << run.err;
         EXPECT_EQ(run.out, "") << c.arguments;
     }
+}
+
+TEST(LoadCli, AConcurrencyBeyondTheDescriptorLimitIsAUsageErrorBeforeAnythingRuns) {
+    // `ulimit -n` in bash lowers the hard limit too, so smtpspec cannot raise it back.
+    const auto run = run_command("bash -c \"ulimit -n 256 && " + smtpspec_command("load --concurrency 1000") + "\"");
+    EXPECT_EQ(run.exit_code, exit_code::usage) << run.out << run.err;
+    EXPECT_NE(run.err.find("--concurrency 1000 needs about 2064 file descriptors"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("ulimit -n"), std::string::npos) << run.err;
+}
+
+// Memory per open session stays small and bounded: 300 sessions at once against 20 at once.
+// (A sanitizer's shadow memory and quarantine make RSS meaningless, so it is not checked there.)
+TEST(LoadCli, MemoryGrowsWithConcurrencyNotWithSessions) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "RSS is not meaningful under a sanitizer";
+#endif
+    const auto measure = [](int sessions, int concurrency) {
+        const auto run = testing::run_measured(smtpspec_command(
+            "load --sessions " + std::to_string(sessions) + " --concurrency " + std::to_string(concurrency)));
+        EXPECT_EQ(run.exit_code, exit_code::ok) << run.out << run.err;
+        return run.peak_rss_kib;
+    };
+    const long few = measure(1000, 20);
+    const long many_sessions = measure(6000, 20);
+    const long many_open = measure(3000, 300);
+    // Six times the sessions at the same concurrency: the tally keeps counts, not results.
+    EXPECT_LT(many_sessions, few + 2048) << few << " KiB for 1000 sessions, " << many_sessions << " KiB for 6000";
+    // Client and embedded server are one process here: both sides of each session count.
+    const long per_session = (many_open - few) / 280;
+    EXPECT_LT(per_session, 160) << "KiB per session open at once (" << few << " → " << many_open << " KiB)";
+    EXPECT_LT(many_open, 96 * 1024);
 }
 
 TEST(LoadCli, MaxTimeStopsTheLoadWithExitFiveAndReportsWhatFinished) {
