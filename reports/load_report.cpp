@@ -50,16 +50,28 @@ OutJson latency_json(const LatencyHistogram& h) {
     return json;
 }
 
-std::string example_text(const ScenarioResult& session) {
+// The finding's own exchange with a few entries before it, so that a long session (or a large
+// message) does not bury the reply the finding is about.
+std::string example_text(const ScenarioResult& session, std::size_t step_index) {
+    constexpr std::size_t context_entries = 4;
+    constexpr std::size_t shown_lines = 40;
+    std::size_t begin = 0;
+    std::size_t end = session.transcript.size();
+    if (step_index < session.steps.size() && session.steps[step_index].transcript_end > 0) {
+        const StepResult& step = session.steps[step_index];
+        begin = step.transcript_begin > context_entries ? step.transcript_begin - context_entries : 0;
+        end = std::min(step.transcript_end, session.transcript.size());
+    }
     std::string out;
-    constexpr std::size_t shown = 40;
+    if (begin > 0) out += fmt::format("        … {} earlier transcript entries\n", begin);
     std::size_t lines = 0;
-    for (const auto& entry : session.transcript) {
+    for (std::size_t i = begin; i < end; ++i) {
+        const TranscriptEntry& entry = session.transcript[i];
         for (const auto& line : escaped_lines(entry.data)) {
-            if (lines++ < shown) out += fmt::format("        {:>6} ms {} {}\n", entry.t_ms, entry.direction, line);
+            if (lines++ < shown_lines) out += fmt::format("        {:>6} ms {} {}\n", entry.t_ms, entry.direction, line);
         }
     }
-    if (lines > shown) out += fmt::format("        … {} more lines (the JSON report has the whole session)\n", lines - shown);
+    if (lines > shown_lines) out += fmt::format("        … {} more lines (the JSON report has the whole session)\n", lines - shown_lines);
     return out;
 }
 
@@ -105,7 +117,7 @@ std::string render_load_text(const LoadRun& run, bool examples) {
             if (!j.detail.empty()) out += fmt::format("{}{}", j.rfc.empty() ? "      " : ": ", escape_text(j.detail));
             if (!j.rfc.empty() || !j.detail.empty()) out += "\n";
         }
-        if (examples) out += example_text(g.example);
+        if (examples) out += example_text(g.example, g.example_step);
     }
     if (run.tally.ungrouped() > 0)
         out += fmt::format("  … and {} more findings of further kinds (only the first {} kinds are kept)\n",

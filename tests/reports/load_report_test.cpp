@@ -36,8 +36,12 @@ ScenarioResult session(std::int64_t base, bool refuse_rcpt) {
     if (refuse_rcpt) {
         r.steps[3].judgement.rfc = "RFC 5321 §3.3";
         r.steps[3].judgement.detail = "the step demands 250 or 251";
-        r.transcript = {TranscriptEntry{0, 'S', "220 mx.example ESMTP\r\n"}, TranscriptEntry{1, 'C', "RCPT TO:<a@example.com>\r\n"},
-                        TranscriptEntry{2, 'S', "452 4.5.3 Too many recipients\r\n"}};
+        r.transcript = {TranscriptEntry{0, 'S', "220 mx.example ESMTP\r\n"}, TranscriptEntry{1, 'C', "EHLO x\r\n"},
+                        TranscriptEntry{1, 'S', "250 mx.example\r\n"}, TranscriptEntry{1, 'C', "MAIL FROM:<>\r\n"},
+                        TranscriptEntry{1, 'S', "250 OK\r\n"}, TranscriptEntry{2, 'C', "RCPT TO:<a@example.com>\r\n"},
+                        TranscriptEntry{3, 'S', "452 4.5.3 Too many recipients\r\n"}, TranscriptEntry{3, 'C', "DATA\r\n"}};
+        r.steps[3].transcript_begin = 5;   // the RCPT exchange: entries 5 and 6
+        r.steps[3].transcript_end = 7;
     }
     return r;
 }
@@ -81,7 +85,7 @@ TEST(LoadReport, JsonHoldsTheFindingWithItsExampleSession) {
     EXPECT_EQ(finding.at("verdict"), "unexpected");
     EXPECT_EQ(finding.at("count"), 2);
     EXPECT_EQ(finding.at("first_session"), 3);
-    EXPECT_EQ(finding.at("example").at("transcript").size(), 3u);
+    EXPECT_EQ(finding.at("example").at("transcript").size(), 8u);
 }
 
 TEST(LoadReport, ServerOctetsInAFindingStayValidJson) {
