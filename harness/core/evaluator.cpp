@@ -152,9 +152,7 @@ Partial judge_findings(const std::vector<Finding>& findings) {
 }
 
 Judgement judge_reply(const ReplyExpectation& exp, const Reply& reply, const SessionFacts& facts,
-                      const Registry& registry, const RfcRef* scenario_rfc, Judgement j) {
-    const auto legal = exp.command.empty() ? std::set<int>{} : registry.legal_codes(exp.command, facts.profile, facts.legality);
-    j.legal = code_texts(legal);
+                      const Registry& registry, const RfcRef* scenario_rfc, const std::set<int>& legal, Judgement j) {
     if (!exp.narrowed()) j.expected = j.legal;
     j.actual = std::to_string(reply.code);
     if (reply.enhanced) j.actual += " " + reply.enhanced->text();
@@ -207,11 +205,12 @@ Judgement judge(const ReplyExpectation& exp, const Observation& observation, con
     j.command = exp.command;
     j.expected = pattern_texts(exp.pass);
     j.non_strict = pattern_texts(exp.non_strict);
-    if (!exp.command.empty())
-        j.legal = code_texts(registry.legal_codes(exp.command, facts.profile, facts.legality));
+    // Computed once: the table lookup and its texts are most of what judging a reply costs.
+    const auto legal = exp.command.empty() ? std::set<int>{} : registry.legal_codes(exp.command, facts.profile, facts.legality);
+    j.legal = code_texts(legal);
 
     if (const auto* reply = std::get_if<Reply>(&observation))
-        return judge_reply(exp, *reply, facts, registry, scenario_rfc, std::move(j));
+        return judge_reply(exp, *reply, facts, registry, scenario_rfc, legal, std::move(j));
     if (const auto* timed_out = std::get_if<TimedOut>(&observation))
         return judge_event(exp, CodePattern::Kind::timeout, Verdict::timeout,
                            fmt::format("no reply within {} ms", timed_out->after_ms), scenario_rfc, std::move(j));

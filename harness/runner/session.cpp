@@ -24,7 +24,12 @@ using Clock = std::chrono::steady_clock;
 class Conversation {
 public:
     Conversation(Transport& transport, const SessionOptions& options, ScenarioResult& result)
-        : transport_(transport), options_(options), result_(result), parser_(options.limits), start_(Clock::now()) {}
+        : transport_(transport),
+          options_(options),
+          result_(result),
+          secrets_(secret_values(options.variables)),
+          parser_(options.limits),
+          start_(Clock::now()) {}
 
     // A view, not a string: callers pass literals, and g++ 12 mishandles temporaries passed
     // into a co_await'ed coroutine.
@@ -60,7 +65,14 @@ public:
     // its stderr), and no report may show one.
     void note(char direction, std::string data) {
         const auto t = std::chrono::duration_cast<Millis>(Clock::now() - start_).count();
-        result_.transcript.push_back(TranscriptEntry{t, direction, redact(data, options_.variables)});
+        result_.transcript.push_back(TranscriptEntry{t, direction, redact(data, secrets_)});
+    }
+
+    std::string redacted(std::string_view text) const { return redact(text, secrets_); }
+    Reply redacted(Reply reply) const {
+        reply.raw = redact(reply.raw, secrets_);
+        for (auto& line : reply.lines) line = redact(line, secrets_);
+        return reply;
     }
 
     void collect_diagnostics() {
@@ -116,6 +128,7 @@ private:
     Transport& transport_;
     const SessionOptions& options_;
     ScenarioResult& result_;
+    const std::vector<std::string> secrets_;   // the values redacted from everything kept
     ReplyParser parser_;
     std::string pending_;
     std::array<char, 16 * 1024> chunk_{};
@@ -187,12 +200,6 @@ void skip_step(ScenarioResult& result, std::size_t index, const Step& step, cons
     }
 }
 
-Reply redacted(Reply reply, const Variables& variables) {
-    reply.raw = redact(reply.raw, variables);
-    for (auto& line : reply.lines) line = redact(line, variables);
-    return reply;
-}
-
 Millis timeout_for(const Step& step, const Scenario& scenario, const SessionOptions& options) {
     if (step.timeout_ms) return Millis(*step.timeout_ms);
     if (scenario.timeout_ms) return Millis(*scenario.timeout_ms);
@@ -259,16 +266,18 @@ asio::awaitable<bool> tls_step(Conversation& conversation, ScenarioResult& resul
 std::string dot_stuff(std::string_view content) {
     std::string out;
     out.reserve(content.size() + content.size() / 64 + 5);
-    bool line_start = true;
-    for (std::size_t i = 0; i < content.size(); ++i) {
-        const char c = content[i];
-        if (line_start && c == '.') out += '.';
-        if (c == '\n' && (i == 0 || content[i - 1] != '\r')) {
-            out += "\r\n";   // a lone LF in content is a line end here; raw steps send octets as they are
-        } else {
-            out += c;
-        }
-        line_start = c == '\n';
+    // Line by line: whole spans are appended, so a large message costs a copy, not a loop per octet.
+    std::size_t start = 0;
+    while (start < content.size()) {
+        if (content[start] == '.') out += '.';
+        const std::size_t lf = content.find('\n', start);
+        const std::size_t end = lf == std::string_view::npos ? content.size() : lf;
+        out.append(content.substr(start, end - start));
+        if (lf == std::string_view::npos) break;
+        // A lone LF in content is a line end here; raw steps send octets as they are.
+        if (lf == 0 || content[lf - 1] != '\r') out += '\r';
+        out += '\n';
+        start = lf + 1;
     }
     if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
     out += ".\r\n";
@@ -362,7 +371,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
 
         const std::size_t exchange_begin = result.transcript.size();
         const std::string bytes = wire_bytes(step, options.variables);
-        const std::string shown = redact(bytes, options.variables);
+        const std::string shown = conversation.redacted(bytes);
         const Millis step_timeout = timeout_for(step, scenario, options);
         // Octets that arrived before this command cannot answer it (RFC 5321 §4.2: one reply per
         // command). Whether an extra reply beats the next command is a race, so it is told, not
@@ -401,7 +410,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
             r.transcript_begin = exchange_begin;
             r.transcript_end = result.transcript.size();
             r.latency_us = latency.count();
-            if (auto* reply = std::get_if<Reply>(&observation)) r.reply = redacted(std::move(*reply), options.variables);
+            if (auto* reply = std::get_if<Reply>(&observation)) r.reply = conversation.redacted(std::move(*reply));
             const Verdict verdict = r.judgement.verdict;
             // 421: the server is closing the channel (RFC 5321 §3.8), a reply legal to any command;
             // what follows is not a session any more, so its close is no disconnection to judge.
