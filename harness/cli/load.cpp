@@ -73,7 +73,8 @@ std::optional<LoadPlan> make_load_plan(const LoadOptions& options, std::ostream&
     SessionOptions& session = plan.settings.session;
     session.strict = options.strict;
     session.reply_timeout = session.greeting_timeout = session.write_timeout = seconds_to_millis(options.timeout_s);
-    // One session's own limit: every step at its timeout, and a margin.
+    // No limit on a whole session beyond its steps' own timeouts: with many messages a session
+    // is long by design, and --max-time bounds the run.
     session.scenario_timeout = Millis(0);
     if (!options.helo.empty()) session.variables.set("helo", options.helo);
     if (!options.from.empty()) session.variables.set("from", options.from);
