@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
@@ -17,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_values.hpp"
+#include "cli/stop_conditions.hpp"
 #include "load/load_plan.hpp"
 #include "load/load_runner.hpp"
 #include "reports/atomic_write.hpp"
@@ -76,9 +76,7 @@ std::optional<LoadPlan> make_load_plan(const LoadOptions& options, std::ostream&
     // No limit on a whole session beyond its steps' own timeouts: with many messages a session
     // is long by design, and --max-time bounds the run.
     session.scenario_timeout = Millis(0);
-    if (!options.helo.empty()) session.variables.set("helo", options.helo);
-    if (!options.from.empty()) session.variables.set("from", options.from);
-    if (!options.rcpt.empty()) session.variables.set("rcpt", options.rcpt);
+    set_envelope(session.variables, options.helo, options.from, options.rcpt);
     plan.settings.sessions = plan.shape.sessions;
     plan.settings.concurrency = plan.shape.concurrency;
     plan.session = load_session_scenario(plan.shape, Registry::builtin());
@@ -111,21 +109,7 @@ asio::awaitable<LoadFinished> execute_load(const LoadOptions& options, const Loa
     const auto executor = co_await asio::this_coro::executor;
 
     RunInterrupt interrupt;
-    asio::signal_set signals(executor, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec || interrupt.requested()) return;
-        finished.signal = signal;
-        interrupt.request(fmt::format("interrupted by signal {}", signal));
-    });
-    asio::steady_timer max_time(executor);
-    if (options.max_time_s > 0) {
-        max_time.expires_after(seconds_to_millis(options.max_time_s));
-        max_time.async_wait([&](const boost::system::error_code& ec) {
-            if (ec || interrupt.requested()) return;
-            finished.out_of_time = true;
-            interrupt.request(fmt::format("reached --max-time {} s", options.max_time_s));
-        });
-    }
+    StopConditions stop(executor, interrupt, "the load", options.max_time_s);
 
     // The embedded server gets a thread of its own, so that it and the client each have a core,
     // as a real server in another process would.
@@ -167,8 +151,9 @@ asio::awaitable<LoadFinished> execute_load(const LoadOptions& options, const Loa
         if (tty) out << "\r\033[K" << std::flush;
         if (interrupt.requested()) run.stopped = interrupt.why();
     }
-    signals.cancel();
-    max_time.cancel();
+    stop.cancel();
+    finished.signal = stop.signal();
+    finished.out_of_time = stop.out_of_time();
     if (embedded) embedded->stop();
     if (server_thread) server_thread->join();
     co_return finished;

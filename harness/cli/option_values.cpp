@@ -23,4 +23,10 @@ std::string utc_now_iso8601() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
+void set_envelope(Variables& variables, const std::string& helo, const std::string& from, const std::string& rcpt) {
+    if (!helo.empty()) variables.set("helo", helo);
+    if (!from.empty()) variables.set("from", from);
+    if (!rcpt.empty()) variables.set("rcpt", rcpt);
+}
+
 }  // namespace smtpspec::cli

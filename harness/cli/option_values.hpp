@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "scenario/variables.hpp"
 #include "transport/transport.hpp"
 
 namespace smtpspec::cli {
@@ -19,5 +20,8 @@ inline constexpr double reply_longest_s = 600;
 inline constexpr double run_longest_s = 7 * 86400;
 
 std::string utc_now_iso8601();
+
+// --helo, --from and --rcpt: each given one replaces the scenarios' default; empty keeps it.
+void set_envelope(Variables& variables, const std::string& helo, const std::string& from, const std::string& rcpt);
 
 }  // namespace smtpspec::cli

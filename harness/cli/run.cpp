@@ -2,8 +2,6 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -21,6 +19,7 @@
 #include "baseline/baseline_file.hpp"
 #include "cli/option_values.hpp"
 #include "cli/scenario_options.hpp"
+#include "cli/stop_conditions.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/console_report.hpp"
 #include "reports/html_report.hpp"
@@ -146,9 +145,7 @@ std::optional<Plan> make_plan(const RunOptions& options, std::ostream& err) {
                                                               : session.reply_timeout;
     session.write_timeout = session.reply_timeout;
     session.scenario_timeout = seconds_to_millis(options.scenario_timeout_s);
-    if (!options.helo.empty()) session.variables.set("helo", options.helo);
-    if (!options.from.empty()) session.variables.set("from", options.from);
-    if (!options.rcpt.empty()) session.variables.set("rcpt", options.rcpt);
+    set_envelope(session.variables, options.helo, options.from, options.rcpt);
     if (!options.auth.empty()) {
         const auto colon = options.auth.find(':');
         if (colon == std::string::npos || colon == 0)
@@ -241,24 +238,15 @@ struct Finished {
 asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, reports::ProgressReporter& progress) {
     Finished finished;
     // SIGINT and SIGTERM stop the run cleanly: what finished is reported, marked incomplete,
-    // and every child is reaped.
+    // and every child is reaped. --max-time bounds the whole run, starting a daemon included: a
+    // CI job gets its reports.
     RunInterrupt interrupt;
-    asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec || interrupt.requested()) return;
-        finished.signal = signal;
-        interrupt.request(fmt::format("the run was interrupted by signal {}", signal));
-    });
-    // --max-time bounds the whole run, starting a daemon included: a CI job gets its reports.
-    asio::steady_timer max_time(co_await asio::this_coro::executor);
-    if (options.max_time_s > 0) {
-        max_time.expires_after(seconds_to_millis(options.max_time_s));
-        max_time.async_wait([&](const boost::system::error_code& ec) {
-            if (ec || interrupt.requested()) return;
-            finished.out_of_time = true;
-            interrupt.request(fmt::format("the run reached --max-time {} s", options.max_time_s));
-        });
-    }
+    StopConditions stop(co_await asio::this_coro::executor, interrupt, "the run", options.max_time_s);
+    const auto stop_waiting = [&] {
+        stop.cancel();   // else the pending waits keep the io_context running
+        finished.signal = stop.signal();
+        finished.out_of_time = stop.out_of_time();
+    };
     finished.run.version = SMTPSPEC_VERSION;
     finished.run.profile = std::string(to_string(plan.chosen.profile));
     finished.run.strict = options.strict;
@@ -270,8 +258,7 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
     finished.run.target = reach.target.description.empty() ? options.target : reach.target.description;
     if (!reach.error.empty()) {
         finished.unreachable = reach.error;
-        signals.cancel();   // else the pending waits keep the io_context running
-        max_time.cancel();
+        stop_waiting();
         co_return finished;
     }
     // Progress shows outcomes as the reports will: with the baseline applied.
@@ -286,8 +273,7 @@ asio::awaitable<Finished> execute(const RunOptions& options, const Plan& plan, r
                                                     plan.settings, observer, &interrupt);
     finished.run.incomplete = interrupt.requested();
     if (plan.baseline) finished.run = apply_baseline(*plan.baseline, std::move(finished.run), plan.today);
-    signals.cancel();
-    max_time.cancel();
+    stop_waiting();
     if (reach.daemon) co_await reach.daemon->stop();
     if (reach.embedded) reach.embedded->stop();
     finished.run.duration_ms =
