@@ -28,13 +28,6 @@ using asio::ip::tcp;
 
 namespace {
 
-std::optional<unsigned short> numeric_port(const std::string& port) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || end != port.data() + port.size() || value > 65535) return std::nullopt;
-    return static_cast<unsigned short>(value);
-}
-
 // Shared by the waiting coroutine and the lookup thread, which may outlive the wait. The thread
 // writes its answer under the mutex, then sends an octet on its end of a socket pair; the
 // coroutine reads the other end. Each end has exactly one descriptor (a dup'd eventfd watched
@@ -85,9 +78,16 @@ void look_up(const std::shared_ptr<Lookup>& lookup, const std::string& host, con
 
 }  // namespace
 
+std::optional<unsigned short> parse_port(std::string_view digits) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || value > 65535) return std::nullopt;
+    return static_cast<unsigned short>(value);
+}
+
 asio::awaitable<Resolved> resolve_bounded(const std::string& host, const std::string& port, Millis timeout) {
     using namespace asio::experimental::awaitable_operators;
-    const auto number = numeric_port(port);
+    const auto number = parse_port(port);
     boost::system::error_code not_literal;
     const auto address = asio::ip::make_address(host, not_literal);
     if (!not_literal && number) co_return Resolved{{tcp::endpoint(address, *number)}, ""};

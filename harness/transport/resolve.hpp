@@ -3,12 +3,17 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "transport/transport.hpp"
 
 namespace smtpspec {
+
+// A port as decimal digits, 0 to 65535; nothing else (no sign, space or service name).
+std::optional<unsigned short> parse_port(std::string_view digits);
 
 struct Resolved {
     std::vector<asio::ip::tcp::endpoint> endpoints;   // empty when `error` says why

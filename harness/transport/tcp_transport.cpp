@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include "transport/bounded_io.hpp"
 #include "transport/resolve.hpp"
@@ -205,10 +204,7 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
     }
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
-        return std::nullopt;
+    if (host.empty() || !parse_port(port)) return std::nullopt;
     return HostPort{std::string(host), std::string(port)};
 }
 
