@@ -96,7 +96,7 @@ std::optional<ContentProblem> run_content_check(std::string_view name, const Rep
 
 std::optional<ContentProblem> check_advertised(const Reply& reply, std::span<const std::string> wanted,
                                                std::span<const std::string> unwanted) {
-    if (reply.code != 250) return std::nullopt;
+    if (reply.code != 250 || (wanted.empty() && unwanted.empty())) return std::nullopt;
     const auto capabilities = Capabilities::from_ehlo(reply);
     for (const auto& keyword : wanted)
         if (!capabilities.offers(keyword))

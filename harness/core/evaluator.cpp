@@ -12,12 +12,6 @@ namespace smtpspec {
 
 namespace {
 
-std::vector<std::string> code_texts(const std::set<int>& codes) {
-    std::vector<std::string> out;
-    for (int code : codes) out.push_back(std::to_string(code));
-    return out;
-}
-
 std::vector<std::string> pattern_texts(const std::vector<CodePattern>& patterns) {
     std::vector<std::string> out;
     for (const auto& p : patterns) out.push_back(p.text());
@@ -86,9 +80,10 @@ Partial judge_code(const ReplyExpectation& exp, const Reply& reply, const Sessio
         const auto it = command->rules.find(facts.profile);
         return it == command->rules.end() ? std::string() : it->second.source;
     };
-    const std::string narrowed_rfc = exp.rfc ? exp.rfc->text()
-                                     : scenario_rfc != nullptr ? scenario_rfc->text()
-                                                               : rule_source();
+    // Formatted only when a verdict cites it: most replies pass on the command's own rule.
+    const auto narrowed_rfc = [&]() -> std::string {
+        return exp.rfc ? exp.rfc->text() : scenario_rfc != nullptr ? scenario_rfc->text() : rule_source();
+    };
 
     if (command != nullptr && command->deprecated && code / 100 == 2) {
         return {Verdict::deprecated, "RFC 5321 App. F",
@@ -102,13 +97,13 @@ Partial judge_code(const ReplyExpectation& exp, const Reply& reply, const Sessio
                 fmt::format("{} stands in for {}: a nonstandard success reply", code, *info->stands_in_for)};
     }
     if (passes(code)) {
-        return {Verdict::pass, exp.narrowed() ? narrowed_rfc : registry.legal_source(exp.command, facts.profile, code, facts.legality).value_or(rule_source()), ""};
+        return {Verdict::pass, exp.narrowed() ? narrowed_rfc() : registry.legal_source(exp.command, facts.profile, code, facts.legality).value_or(rule_source()), ""};
     }
     if (pattern_admits(exp.non_strict, code, legal)) {
-        return {Verdict::non_strict, narrowed_rfc, fmt::format("{} is accepted with a warning here", code)};
+        return {Verdict::non_strict, narrowed_rfc(), fmt::format("{} is accepted with a warning here", code)};
     }
     if (legal.contains(code)) {
-        return {Verdict::unexpected, narrowed_rfc,
+        return {Verdict::unexpected, narrowed_rfc(),
                 fmt::format("{} is a legal reply to {}, but this rule demands {}", code, exp.command,
                             fmt::join(pattern_texts(exp.pass), " or "))};
     }
@@ -205,9 +200,10 @@ Judgement judge(const ReplyExpectation& exp, const Observation& observation, con
     j.command = exp.command;
     j.expected = pattern_texts(exp.pass);
     j.non_strict = pattern_texts(exp.non_strict);
-    // Computed once: the table lookup and its texts are most of what judging a reply costs.
-    const auto legal = exp.command.empty() ? std::set<int>{} : registry.legal_codes(exp.command, facts.profile, facts.legality);
-    j.legal = code_texts(legal);
+    static const LegalCodes none;
+    const LegalCodes& legal_codes = exp.command.empty() ? none : registry.legal(exp.command, facts.profile, facts.legality);
+    const std::set<int>& legal = legal_codes.codes;
+    j.legal = legal_codes.texts;
 
     if (const auto* reply = std::get_if<Reply>(&observation))
         return judge_reply(exp, *reply, facts, registry, scenario_rfc, legal, std::move(j));

@@ -66,7 +66,11 @@ bool CodePattern::matches(int code) const {
 std::string RfcRef::text() const {
     // "§" belongs before numbered sections only: "RFC 5321 §4.1.1.3" but "RFC 5321 App. F.6".
     const bool numbered = !section.empty() && is_digit(section.front());
-    return fmt::format("{} {}{}", doc, numbered ? "§" : "", section);
+    // Appended, not formatted: every judged reply cites one.
+    std::string out;
+    out.reserve(doc.size() + section.size() + 3);
+    out.append(doc).append(numbered ? " §" : " ").append(section);
+    return out;
 }
 
 std::string_view to_string(RequirementLevel level) {

@@ -514,6 +514,8 @@ const Registry& Registry::builtin() {
 }
 
 const CommandInfo* Registry::command(std::string_view name) const {
+    // Scenarios spell commands in upper case, as the registry does: one lookup, not a scan.
+    if (const auto exact = commands_.find(std::string(name)); exact != commands_.end()) return &exact->second;
     const auto found = std::find_if(commands_.begin(), commands_.end(),
                                     [name](const auto& entry) { return iequals(entry.first, name); });
     return found == commands_.end() ? nullptr : &found->second;
@@ -548,6 +550,28 @@ std::set<int> Registry::legal_codes(std::string_view command, Profile profile, c
         if (applies(conditional, *info, profile, context)) codes.insert(conditional.code);
     }
     return codes;
+}
+
+const LegalCodes& Registry::legal(std::string_view command, Profile profile, const LegalityContext& context) const {
+    static const LegalCodes none;
+    const CommandInfo* info = judging(command);
+    if (info == nullptr || info->rule(profile) == nullptr) return none;
+    // The context matters only through which conditional codes are in force.
+    LegalCache::InForce in_force;
+    if (conditional_.size() > 64) in_force.second.resize((conditional_.size() - 1) / 64);
+    for (std::size_t i = 0; i < conditional_.size(); ++i) {
+        if (!applies(conditional_[i], *info, profile, context)) continue;
+        auto& word = i < 64 ? in_force.first : in_force.second[i / 64 - 1];
+        word |= std::uint64_t{1} << (i % 64);
+    }
+    const std::scoped_lock lock(legal_cache_.mutex);
+    const auto key = std::tuple{info, profile, std::move(in_force)};
+    auto [entry, inserted] = legal_cache_.entries.try_emplace(key);
+    if (inserted) {
+        entry->second.codes = legal_codes(command, profile, context);
+        for (int code : entry->second.codes) entry->second.texts.push_back(std::to_string(code));
+    }
+    return entry->second;
 }
 
 std::optional<std::string> Registry::legal_source(std::string_view command, Profile profile, int code,

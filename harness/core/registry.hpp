@@ -1,11 +1,14 @@
 #pragma once
 // The per-command reply-code table (RFC 5321 §4.3.2 and the extension RFCs), loaded from data.
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/profile.hpp"
@@ -95,6 +98,12 @@ bool may_apply(const ConditionalCode& conditional, const CommandInfo& command, P
 bool applies(const ConditionalCode& conditional, const CommandInfo& command, Profile profile,
              const LegalityContext& context);
 
+// The codes legal for one command in one state of a session, with their texts for reports.
+struct LegalCodes {
+    std::set<int> codes;
+    std::vector<std::string> texts;   // "250", "421", … in the order of `codes`
+};
+
 struct RegistryError : std::runtime_error {
     using std::runtime_error::runtime_error;  // message names the origin and the JSON pointer
 };
@@ -126,12 +135,31 @@ public:
     // when it is not legal.
     std::optional<std::string> legal_source(std::string_view command, Profile profile, int code,
                                             const LegalityContext& context = {}) const;
+    // legal_codes with its texts, computed once per command, profile and set of conditional
+    // codes in force, then kept: every judged reply needs it, and building the set per reply
+    // was most of what judging cost under load. Thread-safe; the reference stays valid for
+    // the registry's lifetime.
+    const LegalCodes& legal(std::string_view command, Profile profile, const LegalityContext& context = {}) const;
 
 private:
+    // A copy or a moved-to registry starts with an empty cache: its keys point into the
+    // registry they were computed for.
+    struct LegalCache {
+        LegalCache() = default;
+        LegalCache(const LegalCache&) {}
+        LegalCache& operator=(const LegalCache&) { return *this; }
+        std::mutex mutex;
+        // Which conditional codes are in force: a bit each, in `first` for the first 64 (all of
+        // the builtin registry's), in `more` only for a registry with more.
+        using InForce = std::pair<std::uint64_t, std::vector<std::uint64_t>>;
+        std::map<std::tuple<const CommandInfo*, Profile, InForce>, LegalCodes> entries;
+    };
+
     std::map<std::string, CommandInfo> commands_;
     std::map<int, CodeInfo> codes_;
     std::map<Profile, std::vector<AnyCommandCode>> any_;
     std::vector<ConditionalCode> conditional_;
+    mutable LegalCache legal_cache_;
 };
 
 // Pseudo-command names used where a reply answers no command line.

@@ -21,6 +21,7 @@ struct Shared {
     const LoadRunSettings& settings;
     LoadTally& tally;
     RunInterrupt* interrupt;
+    const RenderedSteps rendered = render_steps(session, settings.session.variables);
     std::uint64_t next = 0;
 
     bool interrupted() const { return interrupt != nullptr && interrupt->requested(); }
@@ -36,7 +37,8 @@ asio::awaitable<void> one_session(Shared& shared, std::uint64_t number) {
         co_return;
     }
     shared.tally.add_connect_latency(micros_since(started));
-    const auto result = co_await run_session(shared.session, *connection.transport, shared.registry, shared.settings.session);
+    const auto result = co_await run_session(shared.session, *connection.transport, shared.registry, shared.settings.session,
+                                           &shared.rendered);
     if (shared.interrupted()) co_return;
     shared.tally.add(number, result, false, micros_since(started));
 }

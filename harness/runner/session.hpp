@@ -26,8 +26,19 @@ struct SessionOptions {
     ParserLimits limits;
 };
 
+// Each step's octets (wire_bytes) and the same with secrets redacted, as reports show them.
+// A caller that runs one scenario many times with the same variables (load mode) renders them
+// once; expanding and dot-stuffing a message per session was a tenth of a session's cost.
+struct RenderedSteps {
+    std::vector<std::string> bytes;
+    std::vector<std::string> shown;
+};
+RenderedSteps render_steps(const Scenario& scenario, const Variables& variables);
+
+// `rendered`, when given, must come from render_steps(scenario, options.variables).
 boost::asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport& transport,
-                                                   const Registry& registry, const SessionOptions& options);
+                                                   const Registry& registry, const SessionOptions& options,
+                                                   const RenderedSteps* rendered = nullptr);
 
 // The octets a step writes: command line + CRLF, raw octets, or dot-stuffed message content
 // with its terminator. Variables are expanded.

@@ -28,12 +28,15 @@ std::vector<Range> secret_ranges(const std::string& stream, const std::vector<st
 
 void redact_direction(std::vector<TranscriptEntry>& transcript, char direction, const std::vector<std::string>& secrets) {
     std::vector<TranscriptEntry*> entries;
-    std::string stream;
+    std::size_t length = 0;
     for (auto& entry : transcript) {
         if (entry.direction != direction) continue;
         entries.push_back(&entry);
-        stream += entry.data;
+        length += entry.data.size();
     }
+    std::string stream;
+    stream.reserve(length);
+    for (const TranscriptEntry* entry : entries) stream += entry->data;
     const std::vector<Range> ranges = secret_ranges(stream, secrets);
     if (ranges.empty()) return;
     std::size_t entry_begin = 0;

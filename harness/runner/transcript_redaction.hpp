@@ -1,7 +1,7 @@
 #pragma once
-// Secrets split across transcript entries. Each entry is redacted as it is noted, but a server
-// that echoes a credential may have it arrive in two reads (a reply split across TCP segments,
-// stderr written in pieces), and then neither entry holds the whole secret for redact to find.
+// Secrets in a session's transcript, split across entries or not. A server that echoes a
+// credential may have it arrive in two reads (a reply split across TCP segments, stderr written
+// in pieces), and then neither entry holds the whole secret for a redaction per entry to find.
 #include <vector>
 
 #include "core/result.hpp"

@@ -227,10 +227,9 @@ std::vector<std::string> secret_values(const Variables& vars) {
     return secrets;
 }
 
-std::string redact(std::string_view text, const Variables& vars) { return redact(text, secret_values(vars)); }
+std::string redact(std::string_view text, const Variables& vars) { return redact(std::string(text), secret_values(vars)); }
 
-std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
-    std::string out(text);
+std::string redact(std::string out, const std::vector<std::string>& secrets) {
     for (const std::string& secret : secrets) {
         for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3)) {
             out.replace(at, secret.size(), "***");

@@ -39,6 +39,6 @@ std::vector<std::string> secret_values(const Variables& vars);
 // Replaces every secret value occurring in `text` with "***" (for transcripts and reports).
 std::string redact(std::string_view text, const Variables& vars);
 // The same with secret_values(vars) computed once by the caller (a session redacts every entry).
-std::string redact(std::string_view text, const std::vector<std::string>& secrets);
+std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace smtpspec

@@ -1,6 +1,7 @@
 #include "transport/tcp_transport.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -113,7 +114,16 @@ asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::stri
 asio::awaitable<IoResult> TcpTransport::write(std::string_view bytes, Millis timeout) {
     if (!tls_failure_.empty()) co_return IoResult{IoResult::Status::error, 0, tls_failure_};
     if (tls_) co_return co_await bounded_write(*tls_, bytes, timeout);
-    co_return co_await bounded_write(socket_, bytes, timeout);
+    // A command nearly always fits the socket's send buffer at once: write it without a timer
+    // and a suspension, and wait (bounded) only for what did not fit.
+    boost::system::error_code ec;
+    if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
+    const std::size_t sent = ec ? 0 : socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return io_failure(ec);
+    if (sent == bytes.size()) co_return IoResult{IoResult::Status::ok, sent, ""};
+    auto rest = co_await bounded_write(socket_, bytes.substr(sent), timeout);
+    rest.bytes += sent;
+    co_return rest;
 }
 
 std::size_t TcpTransport::available() {
