@@ -1,44 +1,46 @@
 #include "core/capabilities.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace smtpspec {
 
 std::string to_upper(std::string_view text) {
+    // ASCII only, as SMTP keywords are, and what std::toupper does in the "C" locale smtpspec
+    // runs in, without a call per octet.
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     return out;
 }
 
 namespace {
-std::vector<std::string> split_words(std::string_view text) {
-    std::vector<std::string> words;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto start = text.find_first_not_of(' ', pos);
-        if (start == std::string_view::npos) break;
-        const auto end = std::min(text.find(' ', start), text.size());
-        words.emplace_back(text.substr(start, end - start));
-        pos = end;
+// The next space-separated word of `text` from `pos` on (empty at the end), and where it ends.
+std::string_view next_word(std::string_view text, std::size_t& pos) {
+    const auto start = text.find_first_not_of(' ', pos);
+    if (start == std::string_view::npos) {
+        pos = text.size();
+        return {};
     }
-    return words;
+    const auto end = std::min(text.find(' ', start), text.size());
+    pos = end;
+    return text.substr(start, end - start);
 }
 }  // namespace
 
 Capabilities Capabilities::from_ehlo(const Reply& reply) {
     Capabilities caps;
     if (reply.code != 250 || reply.lines.empty()) return caps;
-    const auto greeting = split_words(reply.lines.front());
-    if (!greeting.empty()) caps.domain = greeting.front();
+    std::size_t pos = 0;
+    caps.domain = std::string(next_word(reply.lines.front(), pos));
     // The first line names the server; every later line is one keyword and its parameters.
     for (std::size_t i = 1; i < reply.lines.size(); ++i) {
-        auto words = split_words(reply.lines[i]);
-        if (words.empty()) continue;
-        auto keyword = to_upper(words.front());
-        words.erase(words.begin());
-        caps.keywords[std::move(keyword)] = std::move(words);
+        const std::string_view line = reply.lines[i];
+        pos = 0;
+        const auto keyword = next_word(line, pos);
+        if (keyword.empty()) continue;
+        std::vector<std::string> params;
+        for (auto word = next_word(line, pos); !word.empty(); word = next_word(line, pos)) params.emplace_back(word);
+        caps.keywords.insert_or_assign(to_upper(keyword), std::move(params));
     }
     return caps;
 }

@@ -96,6 +96,7 @@ public:
     }
 
     bool closed() const { return closed_; }
+    const std::vector<std::string>& secrets() const { return secrets_; }
     // Octets from the server that no reply has taken yet: read, or waiting to be read.
     std::size_t unread_octets() { return pending_.size() + transport_.available(); }
     bool can_start_tls() const { return transport_.can_start_tls(); }
@@ -464,7 +465,7 @@ asio::awaitable<ScenarioResult> run_session(const Scenario& scenario, Transport&
     co_await transport.close();
     conversation.collect_diagnostics();
     // Each direction as one stream: a secret that arrived in two reads is in neither whole.
-    redact_across_entries(result.transcript, options.variables);
+    redact_across_entries(result.transcript, conversation.secrets());
 
     std::vector<Verdict> verdicts;
     for (const auto& s : result.steps) verdicts.push_back(s.judgement.verdict);

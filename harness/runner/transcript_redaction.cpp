@@ -62,7 +62,10 @@ void redact_direction(std::vector<TranscriptEntry>& transcript, char direction, 
 }  // namespace
 
 void redact_across_entries(std::vector<TranscriptEntry>& transcript, const Variables& vars) {
-    const std::vector<std::string> secrets = secret_values(vars);
+    redact_across_entries(transcript, secret_values(vars));
+}
+
+void redact_across_entries(std::vector<TranscriptEntry>& transcript, const std::vector<std::string>& secrets) {
     if (secrets.empty()) return;
     for (const char direction : {'C', 'S', 'E'}) redact_direction(transcript, direction, secrets);
 }

@@ -13,5 +13,7 @@ namespace smtpspec {
 // they are, and removes every secret found in it: "***" stands where the secret began, and the
 // rest of it is cut from the entries that held it. Times, directions and entry count are kept.
 void redact_across_entries(std::vector<TranscriptEntry>& transcript, const Variables& vars);
+// The same with secret_values(vars) computed by the caller.
+void redact_across_entries(std::vector<TranscriptEntry>& transcript, const std::vector<std::string>& secrets);
 
 }  // namespace smtpspec

@@ -91,12 +91,22 @@ asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::stri
     if (!resolved.error.empty()) co_return ConnectResult{nullptr, "resolving " + where + ": " + resolved.error};
 
     tcp::socket socket(executor);
-    asio::steady_timer timer(executor, timeout);
     const auto& endpoints = resolved.endpoints;
-    auto connected = co_await (asio::async_connect(socket, endpoints, token) || timer.async_wait(token));
-    if (connected.index() == 1) co_return ConnectResult{nullptr, fmt_timeout("connecting to", where, timeout)};
-    if (const auto& [ec, endpoint] = std::get<0>(connected); ec)
-        co_return ConnectResult{nullptr, where + ": " + ec.message()};
+    // Each address in turn, all within one deadline that cancels the attempt in progress
+    // (a ranged async_connect would go on to the next address after a cancellation).
+    boost::system::error_code connect_error = asio::error::host_not_found;
+    {
+        const OperationDeadline<tcp::socket> deadline(executor, socket, timeout);
+        for (const tcp::endpoint& entry : endpoints) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            std::tie(connect_error) = co_await socket.async_connect(entry, token);
+            if (!connect_error || deadline.expired()) break;
+        }
+        if (deadline.expired() && connect_error)
+            co_return ConnectResult{nullptr, fmt_timeout("connecting to", where, timeout)};
+    }
+    if (connect_error) co_return ConnectResult{nullptr, where + ": " + connect_error.message()};
     socket.set_option(tcp::no_delay(true));
     const bool implicit = tls && tls->settings().implicit;
     auto transport = std::make_unique<TcpTransport>(std::move(socket), where, std::move(host), std::move(tls));

@@ -25,6 +25,17 @@ TEST(Capabilities, ReadsDomainKeywordsAndParameters) {
     EXPECT_EQ(caps.keyword_set(), (std::set<std::string>{"8BITMIME", "AUTH", "PIPELINING", "SIZE"}));
 }
 
+TEST(Capabilities, RunsOfSpacesSeparateWordsAndALaterLineReplacesAnEarlierKeyword) {
+    const auto caps = Capabilities::from_ehlo(
+        ehlo_reply(250, {"  mx.example.org   hi ", "auth  plain   LOGIN ", " ", "SIZE 1", "size 2", "x-ÄÖ é"}));
+    EXPECT_EQ(caps.domain, "mx.example.org");
+    EXPECT_EQ(caps.keywords.at("AUTH"), (std::vector<std::string>{"plain", "LOGIN"}));
+    EXPECT_EQ(caps.keywords.at("SIZE"), (std::vector<std::string>{"2"}));
+    // Upper-casing is ASCII only: octets beyond it are kept as they are.
+    EXPECT_TRUE(caps.keywords.contains("X-ÄÖ"));
+    EXPECT_EQ(caps.keywords.size(), 3u);
+}
+
 TEST(Capabilities, TheFirstLineIsNotAKeyword) {
     // A single-line EHLO reply advertises nothing, whatever its greeting text says.
     const auto caps = Capabilities::from_ehlo(ehlo_reply(250, {"mx.example.org PIPELINING"}));

@@ -336,6 +336,30 @@ const std::vector<ConditionalRow> conditional_rows{
     {"<greeting>", Profile::rfc5321, greeting_521, 503, false, ""},
 };
 
+// legal() is legal_codes() kept: the same codes in every state, with their texts in order,
+// one entry per state, and a copy of the registry answers alike from its own cache.
+TEST(RegistryConditional, TheKeptLegalSetsAreTheComputedOnesInEveryState) {
+    const Registry& registry = Registry::builtin();
+    const Registry copy = registry;
+    for (const ConditionalRow& row : conditional_rows) {
+        for (const Registry* r : {&registry, &copy}) {
+            const std::string name = std::string(row.command) + " in " + std::string(to_string(row.profile));
+            const LegalCodes& kept = r->legal(row.command, row.profile, row.context);
+            EXPECT_EQ(kept.codes, r->legal_codes(row.command, row.profile, row.context)) << name;
+            std::vector<std::string> texts;
+            for (int code : kept.codes) texts.push_back(std::to_string(code));
+            EXPECT_EQ(kept.texts, texts) << name;
+            EXPECT_EQ(&kept, &r->legal(row.command, row.profile, row.context)) << name << ": computed again";
+        }
+    }
+    // Two states that put different codes in force are two entries.
+    const LegalityContext plain;
+    EXPECT_NE(registry.legal("MAIL", Profile::rfc5321, plain).codes,
+              registry.legal("MAIL", Profile::rfc5321, auth_advertised).codes);
+    // An unknown verb is judged by "<unknown>", as legal_codes judges it.
+    EXPECT_EQ(registry.legal("XYZZY", Profile::rfc5321).codes, registry.legal_codes("XYZZY", Profile::rfc5321));
+}
+
 TEST(RegistryConditional, CodesInForceFollowTheSessionState) {
     const Registry& registry = Registry::builtin();
     for (const ConditionalRow& row : conditional_rows) {

@@ -111,6 +111,62 @@ TEST(TcpTransport, ConnectsToANameAndToAddressLiterals) {
     }
 }
 
+struct BoundedIoSeen {
+    std::vector<IoResult> results;
+    std::vector<Millis> took;
+    std::string late;
+};
+
+// A coroutine function, not a capturing lambda: a lambda coroutine's captures die with the
+// closure, before the coroutine runs.
+asio::awaitable<void> time_out_then_read(asio::ip::tcp::acceptor& listening, asio::ip::tcp::socket& peer,
+                                         std::string port, BoundedIoSeen& seen) {
+    using Clock = std::chrono::steady_clock;
+    auto connection = co_await TcpTransport::connect("127.0.0.1", port, Millis(2000));
+    if (!connection.transport) co_return;
+    peer = co_await listening.async_accept(asio::use_awaitable);
+    auto& t = *connection.transport;
+    std::array<char, 64> buffer{};
+    auto started = Clock::now();
+    seen.results.push_back(co_await t.read_some(buffer, Millis(300)));   // the peer is silent
+    seen.took.push_back(std::chrono::duration_cast<Millis>(Clock::now() - started));
+    const std::string_view late = "220 late\r\n";
+    co_await asio::async_write(peer, asio::buffer(late), asio::use_awaitable);
+    seen.results.push_back(co_await t.read_some(buffer, Millis(2000)));
+    seen.late.assign(buffer.data(), seen.results.back().bytes);
+    // 64 MiB to a peer that reads nothing fills both socket buffers and stalls.
+    const std::string flood(64 * 1024 * 1024, 'x');
+    started = Clock::now();
+    seen.results.push_back(co_await t.write(flood, Millis(300)));
+    seen.took.push_back(std::chrono::duration_cast<Millis>(Clock::now() - started));
+    co_await t.close();
+}
+
+// A read or write is bounded by a timer that cancels the socket's operation: the bound holds,
+// and a read that timed out leaves the connection usable for the next one.
+TEST(TcpTransport, ATimedOutReadOrWriteIsAValueAndTheConnectionStaysUsable) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listening(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::string port = std::to_string(listening.local_endpoint().port());
+    asio::ip::tcp::socket peer(io);
+    BoundedIoSeen seen;
+    asio::co_spawn(io, time_out_then_read(listening, peer, port, seen), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    io.run_for(std::chrono::seconds(10));
+    ASSERT_EQ(seen.results.size(), 3u);
+    EXPECT_EQ(seen.results[0].status, IoResult::Status::timeout);
+    EXPECT_GE(seen.took[0], Millis(300));
+    EXPECT_LT(seen.took[0], Millis(3000));
+    EXPECT_TRUE(seen.results[1].ok());
+    EXPECT_EQ(seen.late, "220 late\r\n");
+    EXPECT_EQ(seen.results[2].status, IoResult::Status::timeout);
+    EXPECT_GT(seen.results[2].bytes, 0u);
+    EXPECT_LT(seen.results[2].bytes, 64u * 1024 * 1024);
+    EXPECT_GE(seen.took[1], Millis(300));
+    EXPECT_LT(seen.took[1], Millis(3000));
+}
+
 // Boost.Process forks to spawn a server, and every fork stops Asio's resolver thread until the
 // next lookup: a lookup queued at that moment used to wait for ever, and no timer could end it.
 TEST(TcpTransport, NameLookupsPendingWhileAServerIsSpawnedStillFinish) {
