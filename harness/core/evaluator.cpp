@@ -152,10 +152,15 @@ Judgement judge_reply(const ReplyExpectation& exp, const Reply& reply, const Ses
     j.actual = std::to_string(reply.code);
     if (reply.enhanced) j.actual += " " + reply.enhanced->text();
 
-    auto findings = reply.findings;
-    const auto enhanced = check_enhanced_codes(reply, context_of(exp.command),
-                                               facts.legality.advertised.contains("ENHANCEDSTATUSCODES"));
-    findings.insert(findings.end(), enhanced.begin(), enhanced.end());
+    auto enhanced = check_enhanced_codes(reply, context_of(exp.command),
+                                         facts.legality.advertised.contains("ENHANCEDSTATUSCODES"));
+    // The parser's findings, then the enhanced-code ones; copied only when there are both.
+    std::vector<Finding> both;
+    if (!enhanced.empty() && !reply.findings.empty()) {
+        both = reply.findings;
+        both.insert(both.end(), enhanced.begin(), enhanced.end());
+    }
+    const std::vector<Finding>& findings = enhanced.empty() ? reply.findings : both.empty() ? enhanced : both;
 
     auto by_code = judge_code(exp, reply, facts, registry, legal, scenario_rfc);
     if (by_code.verdict == Verdict::pass || by_code.verdict == Verdict::non_strict)

@@ -6,7 +6,12 @@
 
 namespace smtpspec {
 
-std::string EnhancedCode::text() const { return fmt::format("{}.{}.{}", klass, subject, detail); }
+std::string EnhancedCode::text() const {
+    // Appended, not formatted: every judged reply with an enhanced code shows one.
+    std::string out = std::to_string(klass);
+    out.append(1, '.').append(std::to_string(subject)).append(1, '.').append(std::to_string(detail));
+    return out;
+}
 
 bool Reply::has(FindingKind k) const {
     return std::any_of(findings.begin(), findings.end(), [k](const Finding& f) { return f.kind == k; });

@@ -136,6 +136,29 @@ TEST(Evaluator, NarrowedExpectationListsItsPatterns) {
     EXPECT_EQ(j.non_strict, (std::vector<std::string>{"5xx"}));
 }
 
+// The parser's findings and the enhanced-code ones are judged together: both show in the
+// detail, and the worst decides.
+TEST(Evaluator, ParserAndEnhancedCodeFindingsAreJudgedTogether) {
+    const Reply both = reply(250, {"ok"}, {Finding{FindingKind::bare_lf, 0, ""}});
+    const Judgement j = judge(on("NOOP"), both, facts(Profile::rfc5321, {"ENHANCEDSTATUSCODES"}), Registry::builtin(), nullptr);
+    EXPECT_EQ(j.verdict, Verdict::violation);
+    EXPECT_NE(j.detail.find(std::string(to_string(FindingKind::bare_lf))), std::string::npos) << j.detail;
+    EXPECT_NE(j.detail.find(std::string(to_string(FindingKind::enhanced_missing))), std::string::npos) << j.detail;
+    // Each alone is still judged.
+    const Judgement parser_only = judge(on("NOOP"), both, facts(), Registry::builtin(), nullptr);
+    EXPECT_NE(parser_only.detail.find(std::string(to_string(FindingKind::bare_lf))), std::string::npos);
+    EXPECT_EQ(parser_only.detail.find(std::string(to_string(FindingKind::enhanced_missing))), std::string::npos);
+    const Judgement enhanced_only =
+        judge(on("NOOP"), reply(250), facts(Profile::rfc5321, {"ENHANCEDSTATUSCODES"}), Registry::builtin(), nullptr);
+    EXPECT_NE(enhanced_only.detail.find(std::string(to_string(FindingKind::enhanced_missing))), std::string::npos);
+}
+
+TEST(Evaluator, TheEnhancedCodeReadsClassSubjectDetail) {
+    EXPECT_EQ((EnhancedCode{5, 7, 1}.text()), "5.7.1");
+    EXPECT_EQ((EnhancedCode{2, 0, 0}.text()), "2.0.0");
+    EXPECT_EQ((EnhancedCode{4, 123, 999}.text()), "4.123.999");
+}
+
 TEST(Evaluator, ActualShowsTheEnhancedCode) {
     const Judgement j = judge(on("NOOP"), with_enhanced(250, "2.0.0 ok"), facts(), Registry::builtin(), nullptr);
     EXPECT_EQ(j.actual, "250 2.0.0");
