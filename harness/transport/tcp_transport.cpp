@@ -80,7 +80,6 @@ asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::stri
 
 asio::awaitable<ConnectResult> TcpTransport::connect(std::string host, std::string port, Millis timeout,
                                                      std::shared_ptr<TlsClient> tls) {
-    using namespace asio::experimental::awaitable_operators;
     constexpr auto token = asio::as_tuple(asio::use_awaitable);
     const auto executor = co_await asio::this_coro::executor;
     const auto where = format_host_port(host, port);
